@@ -1,0 +1,48 @@
+# webview-host tasks. `make run` and `make test` are the two README commands;
+# both create .venv and install what they need on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+N ?= 20
+
+.PHONY: install run test check unit e2e e2e-repeat bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)  ## create .venv and install the project with its test tools
+
+run: $(STAMP)  ## host + Minted sandbox on 127.0.0.1 (sandbox mode, SQLite under data/)
+	$(BIN)/python -m webview_host.run
+
+test: $(STAMP)  ## everything CI runs: lint, types, unit, integration, PostgreSQL, Playwright e2e
+	scripts/ensure-chromium.sh
+	scripts/ensure-postgres.sh
+	$(MAKE) --no-print-directory check
+	$(BIN)/python -m pytest
+
+check: $(STAMP)  ## ruff lint + format check, mypy strict on the package
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+unit: $(STAMP)  ## the in-process tests only (no browser)
+	$(BIN)/python -m pytest tests
+
+e2e: $(STAMP)  ## the Playwright flows in real Chromium (starts host + sandbox itself)
+	scripts/ensure-chromium.sh
+	$(BIN)/python -m pytest e2e $(ARGS)
+
+e2e-repeat: $(STAMP)  ## the e2e suite N times in a row (flake budget: 0 failures), e.g. make e2e-repeat N=20
+	scripts/ensure-chromium.sh
+	$(BIN)/python scripts/repeat.py $(N) $(BIN)/python -m pytest e2e -q -p no:randomly
+
+bench: $(STAMP)  ## measured speed figures, as ratios against a baseline in the same run
+	$(BIN)/python bench/run.py
+
+clean:  ## remove the virtualenv, caches and local data
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache e2e-artifacts

@@ -1,0 +1,40 @@
+// Review page: live price-fix countdown, one submit per tap, reload once
+// prices have been refreshed after a lapse.
+(function () {
+  "use strict";
+  var review = document.getElementById("review");
+  var form = document.getElementById("confirm-form");
+  var countdown = document.getElementById("pricefix-countdown");
+  if (!review || !countdown || review.dataset.remaining === undefined) { return; }
+  var started = Date.now();
+  var remaining = Number(review.dataset.remaining);
+  var reloadScheduled = false;
+
+  function tick() {
+    var left = remaining - Math.floor((Date.now() - started) / 1000);
+    if (left > 0) {
+      var m = Math.floor(left / 60), s = left % 60;
+      countdown.textContent = m + ":" + (s < 10 ? "0" : "") + s;
+      return;
+    }
+    countdown.textContent = "0:00";
+    document.getElementById("lapsed-notice").hidden = false;
+    var button = document.getElementById("confirm-button");
+    if (button) { button.disabled = true; }
+    if (!reloadScheduled) {
+      reloadScheduled = true;
+      setTimeout(function () { window.location.reload(); }, 3000);
+    }
+  }
+
+  if (form) {
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.submitted === "true") { event.preventDefault(); return; }
+      form.dataset.submitted = "true";
+      // Disable after this event so the button's own submission still goes out.
+      setTimeout(function () { document.getElementById("confirm-button").disabled = true; }, 0);
+    });
+  }
+  tick();
+  setInterval(tick, 1000);
+})();

@@ -1,0 +1,117 @@
+"""Wiring: routes, middleware, exception handlers, lifespan. No business logic here.
+
+`create_app(settings)` is the only way to build the app; nothing is created at
+import time. Serve with `uvicorn --factory webview_host.app:create_app_from_env`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from .checkout import Checkout
+from .ledger import Ledger
+from .minted import MintedClient
+from .security import AccessLogMiddleware, SecurityHeadersMiddleware
+from .sessions import CHECKOUT_SALT, SessionStore, Signer
+from .settings import Settings
+from .shop import Shop
+from .views import api, health, pages, partner_api
+from .views.common import Services
+from .views.errors import HANDLERS
+
+logger = logging.getLogger(__name__)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+STATIC_DIR = PROJECT_ROOT / "static"
+
+# How long a signed Confirm form stays valid: long enough to read the review page.
+CHECKOUT_FORM_MAX_AGE = 30 * 60
+
+
+def create_app(
+    settings: Settings, *, minted_transport: httpx.AsyncBaseTransport | None = None
+) -> Starlette:
+    """The host app. `minted_transport` lets tests put the sandbox (ASGI) or a mock
+    behind the Minted client."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Services]]:
+        ledger = Ledger.open(settings.database_url)
+        await ledger.create_schema()
+        minted = MintedClient.from_settings(settings, transport=minted_transport)
+        shop = Shop(settings, minted, ledger)
+        services = Services(
+            settings=settings,
+            minted=minted,
+            ledger=ledger,
+            shop=shop,
+            checkout=Checkout(
+                minted, ledger, shop, pending_stale_seconds=settings.pending_stale_seconds
+            ),
+            sessions=SessionStore(
+                settings.cookie_keys,
+                max_age=settings.session_max_age,
+                secure=settings.secure_cookies,
+            ),
+            checkout_signer=Signer(settings.cookie_keys, CHECKOUT_SALT, CHECKOUT_FORM_MAX_AGE),
+            templates=Jinja2Templates(directory=TEMPLATES_DIR),
+        )
+        if settings.sandbox_mode:
+            logger.warning(
+                "SANDBOX MODE: Minted calls go to the bundled sandbox at %s with development "
+                "credentials. Set WVH_MINTED_BASE_URL for a real Minted.",
+                settings.minted_base_url,
+            )
+        logger.info("ledger: %s", ledger.backend_name)
+        try:
+            yield {"services": services}
+        finally:
+            await minted.aclose()
+            await ledger.close()
+
+    routes = [
+        Route("/", pages.index, methods=["GET"]),
+        Route("/launch/{code}", pages.launch, methods=["GET"]),
+        Route("/shop", pages.shop, methods=["GET"]),
+        Route("/checkout", pages.checkout, methods=["GET"]),
+        Route("/checkout/complete", pages.complete, methods=["POST"]),
+        Route("/orders/{completion_id}", pages.order, methods=["GET"]),
+        Route("/api/v1/launches", partner_api.create_launch, methods=["POST"]),
+        Route("/api/openapi.json", partner_api.openapi, methods=["GET"]),
+        Route("/api/basket", api.basket, methods=["GET"]),
+        Route("/api/session", api.session_info, methods=["GET"]),
+        Route("/api/orders/{completion_id}", api.order_status, methods=["GET"]),
+        Route("/healthz", health.healthz, methods=["GET"]),
+        Route("/readyz", health.readyz, methods=["GET"]),
+        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+    ]
+    return Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(AccessLogMiddleware),
+            Middleware(SecurityHeadersMiddleware, settings=settings),
+        ],
+        exception_handlers=HANDLERS,
+        lifespan=lifespan,
+    )
+
+
+def create_app_from_env() -> Starlette:
+    """Entry point for `uvicorn --factory`: settings from the `WVH_*` environment."""
+    settings = Settings.from_env(os.environ)
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    return create_app(settings)

@@ -1,0 +1,120 @@
+"""Headers on every response, the access log, and the checks on state-changing requests.
+
+The access log names the *route* (`/launch/{code}`), never the raw path, so a
+launch code never reaches a log line; uvicorn's own access log is turned off.
+
+Origin check: with `Referrer-Policy: no-referrer` browsers send `Origin: null`
+on same-origin form posts (Fetch standard, "serializing a request origin"), so
+a `null` or missing Origin is accepted only when `Sec-Fetch-Site` says
+same-origin (or the client sends no fetch metadata at all, as non-browser
+clients do). The CSRF token is checked in every case.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import time
+
+from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .settings import Settings
+
+logger = logging.getLogger("webview_host.access")
+
+
+def content_security_policy(settings: Settings) -> str:
+    ancestors = " ".join(settings.partner_origins) or "'none'"
+    return "; ".join(
+        (
+            "default-src 'self'",
+            f"frame-src {settings.webview_origin}",
+            "img-src 'self' data:",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            f"frame-ancestors {ancestors}",
+        )
+    )
+
+
+class SecurityHeadersMiddleware:
+    """CSP, no-referrer, nosniff, HSTS (https only) and no-store on dynamic responses."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.headers = {
+            "Content-Security-Policy": content_security_policy(settings),
+            "Referrer-Policy": "no-referrer",
+            "X-Content-Type-Options": "nosniff",
+            "Cross-Origin-Opener-Policy": "same-origin",
+        }
+        if settings.secure_cookies:
+            self.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        is_static = scope["path"].startswith("/static/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in self.headers.items():
+                    headers.setdefault(name, value)
+                if not is_static:
+                    headers.setdefault("Cache-Control", "no-store")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class AccessLogMiddleware:
+    """One log line per request, naming the route template rather than the raw path."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def capture(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, capture)
+        finally:
+            route = scope.get("route")
+            path = getattr(route, "path", None) or (
+                "/static/..." if scope["path"].startswith("/static/") else "(unmatched)"
+            )
+            logger.info(
+                "%s %s %d %.1fms",
+                scope["method"],
+                path,
+                status,
+                (time.perf_counter() - started) * 1000,
+                extra={"route": path, "status": status},
+            )
+
+
+def origin_allowed(request: Request, public_origin: str) -> bool:
+    origin = request.headers.get("origin")
+    if origin is not None and origin != "null":
+        return origin == public_origin
+    fetch_site = request.headers.get("sec-fetch-site")
+    return fetch_site is None or fetch_site == "same-origin"
+
+
+def tokens_match(expected: str, given: object) -> bool:
+    return isinstance(given, str) and hmac.compare_digest(expected.encode(), given.encode())

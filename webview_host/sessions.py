@@ -1,0 +1,122 @@
+"""The customer's session, carried in one signed cookie (itsdangerous).
+
+One serializer per purpose, each with its own salt, so a value signed for one
+purpose never verifies for another. Keys are a list, newest last: the newest
+signs, all verify, so a key rotates without logging anyone out. A tampered,
+expired or malformed cookie is simply "no session" (`BadData` is caught),
+never an error page.
+
+The cookie holds the Minted token (HttpOnly, never readable by scripts) but
+no personal data: the customer's profile, needed to renew the token, stays in
+the ledger under `launch_id`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+from collections.abc import Sequence
+from typing import Any
+
+from itsdangerous import BadData, URLSafeTimedSerializer
+from starlette.requests import Request
+from starlette.responses import Response
+
+from .settings import Secret
+
+SESSION_SALT = "wvh.session.v1"
+CHECKOUT_SALT = "wvh.checkout.v1"
+
+
+@dataclasses.dataclass(frozen=True)
+class CustomerSession:
+    """Who is shopping, in which language, with which Minted token."""
+
+    sid: str
+    customer_id: str
+    launch_id: str
+    locale: str
+    token: str = dataclasses.field(repr=False)
+    token_expires_at: float | None
+    csrf: str = dataclasses.field(repr=False)
+    return_url: str | None = None
+
+    @classmethod
+    def new(
+        cls,
+        *,
+        customer_id: str,
+        launch_id: str,
+        locale: str,
+        token: str,
+        token_expires_at: float | None,
+        return_url: str | None,
+    ) -> CustomerSession:
+        return cls(
+            sid=secrets.token_urlsafe(12),
+            customer_id=customer_id,
+            launch_id=launch_id,
+            locale=locale,
+            token=token,
+            token_expires_at=token_expires_at,
+            csrf=secrets.token_urlsafe(24),
+            return_url=return_url,
+        )
+
+    def with_token(self, token: str, expires_at: float | None) -> CustomerSession:
+        return dataclasses.replace(self, token=token, token_expires_at=expires_at)
+
+
+class Signer:
+    """A timed, salted serializer over the key list; `loads` returns None on any bad value."""
+
+    def __init__(self, keys: Sequence[Secret], salt: str, max_age: int) -> None:
+        self._serializer = URLSafeTimedSerializer([k.reveal() for k in keys], salt=salt)
+        self.max_age = max_age
+
+    def dumps(self, value: Any) -> str:
+        return self._serializer.dumps(value)
+
+    def loads(self, signed: str | None) -> Any | None:
+        if not signed:
+            return None
+        try:
+            return self._serializer.loads(signed, max_age=self.max_age)
+        except BadData:
+            return None
+
+
+class SessionStore:
+    """Reads and writes the session cookie on requests and responses."""
+
+    def __init__(self, keys: Sequence[Secret], *, max_age: int, secure: bool) -> None:
+        self._signer = Signer(keys, SESSION_SALT, max_age)
+        self.max_age = max_age
+        self.secure = secure
+        # `__Host-` pins the cookie to this exact host over HTTPS, path /, no Domain.
+        self.cookie_name = "__Host-wvh_session" if secure else "wvh_session"
+
+    def load(self, request: Request) -> CustomerSession | None:
+        data = self._signer.loads(request.cookies.get(self.cookie_name))
+        if not isinstance(data, dict):
+            return None
+        try:
+            return CustomerSession(**data)
+        except TypeError:
+            return None
+
+    def save(self, response: Response, session: CustomerSession) -> None:
+        response.set_cookie(
+            self.cookie_name,
+            self._signer.dumps(dataclasses.asdict(session)),
+            max_age=self.max_age,
+            path="/",
+            secure=self.secure,
+            httponly=True,
+            samesite="lax",
+        )
+
+    def clear(self, response: Response) -> None:
+        response.delete_cookie(
+            self.cookie_name, path="/", secure=self.secure, httponly=True, samesite="lax"
+        )

@@ -1,0 +1,289 @@
+"""Every knob of the host and the sandbox, read once from `WVH_*` variables.
+
+`Settings.from_env(os.environ)` is called by the entry points only; tests build
+settings from a plain dict. A missing or malformed value raises `SettingsError`
+with a sentence that names the variable and says what to do.
+
+With no `WVH_MINTED_BASE_URL` the host runs in *sandbox mode*: it talks to the
+bundled Minted sandbox on `WVH_SANDBOX_PORT` and documented development
+defaults fill in the credentials, the partner key and the cookie key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
+
+PREFIX = "WVH_"
+
+# Development defaults, used only in sandbox mode (documented in the README).
+SANDBOX_USERNAME = "sandbox-partner"
+SANDBOX_PASSWORD = "sandbox-password"  # noqa: S105 - a documented development default
+SANDBOX_PARTNER_KEY = "dev-partner-key"
+SANDBOX_COOKIE_KEY = "dev-cookie-key-not-for-production"
+
+LOCALES = ("tr", "en")
+
+
+class SettingsError(ValueError):
+    """A `WVH_*` variable is missing or malformed; the message names it."""
+
+
+class Secret:
+    """A string that never shows itself in `repr` or `str`, so it cannot leak into logs."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def reveal(self) -> str:
+        return self._value
+
+
+def origin_of(url: str) -> str:
+    """`scheme://host[:port]` of a URL, the form browsers compare origins in."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """The whole configuration; see the README's table for each field's variable."""
+
+    sandbox_mode: bool
+    minted_base_url: str
+    minted_username: str
+    minted_password: Secret
+    minted_client_id: str
+    minted_api_version: str
+    minted_timeout: float
+    minted_read_retries: int
+    create_token_path: str
+    complete_path: str
+    webview_url_template: str
+    default_locale: str
+    cookie_keys: tuple[Secret, ...]
+    session_max_age: int
+    launch_ttl: int
+    database_url: str
+    partner_keys: tuple[Secret, ...]
+    partner_origins: tuple[str, ...]
+    return_url_schemes: tuple[str, ...]
+    public_url: str
+    host_port: int
+    sandbox_port: int
+    iframe_watchdog_seconds: int
+    pending_stale_seconds: int
+    launch_max_body: int
+    log_level: str
+    sandbox_pricefix_seconds: int
+    sandbox_pricefix_refresh_seconds: int
+    sandbox_token_ttl: int
+    sandbox_faults: bool
+
+    @property
+    def webview_origin(self) -> str:
+        return origin_of(self.webview_url_template.replace("{token}", "t"))
+
+    @property
+    def public_origin(self) -> str:
+        return origin_of(self.public_url)
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Secure + `__Host-` everywhere except plain http (localhost development)."""
+        return urlsplit(self.public_url).scheme == "https"
+
+    def webview_url(self, token: str) -> str:
+        return self.webview_url_template.replace("{token}", token)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        env = _Reader(environ)
+        host_port = env.integer("HOST_PORT", 8000, minimum=1, maximum=65535)
+        sandbox_port = env.integer("SANDBOX_PORT", 8001, minimum=1, maximum=65535)
+        base_url = env.text("MINTED_BASE_URL", "")
+        sandbox_mode = base_url == ""
+        sandbox_url = f"http://127.0.0.1:{sandbox_port}"
+        if sandbox_mode:
+            base_url = sandbox_url
+        env.check_url("MINTED_BASE_URL", base_url)
+
+        def dev_default(value: str) -> str | None:
+            return value if sandbox_mode else None
+
+        username = env.required("MINTED_USERNAME", dev_default(SANDBOX_USERNAME))
+        password = env.required("MINTED_PASSWORD", dev_default(SANDBOX_PASSWORD))
+        template = env.required(
+            "WEBVIEW_URL_TEMPLATE",
+            dev_default(f"{sandbox_url}/webview/?token={{token}}"),
+        )
+        if "{token}" not in template:
+            raise SettingsError(
+                f"Config 'WVH_WEBVIEW_URL_TEMPLATE' has value {template!r}, which has no "
+                "'{token}' placeholder. Put '{token}' where the Minted token goes."
+            )
+        env.check_url("WEBVIEW_URL_TEMPLATE", template.replace("{token}", "t"))
+        cookie_keys = env.secret_list("COOKIE_KEYS", dev_default(SANDBOX_COOKIE_KEY), min_length=16)
+        partner_keys = env.secret_list(
+            "PARTNER_KEYS", dev_default(SANDBOX_PARTNER_KEY), min_length=12
+        )
+        public_url = env.text("PUBLIC_URL", f"http://127.0.0.1:{host_port}").rstrip("/")
+        env.check_url("PUBLIC_URL", public_url)
+        origins = env.text_list("PARTNER_ORIGINS", "")
+        for origin in origins:
+            env.check_url("PARTNER_ORIGINS", origin)
+        locale = env.text("DEFAULT_LOCALE", "tr")
+        if locale not in LOCALES:
+            raise SettingsError(
+                f"Config 'WVH_DEFAULT_LOCALE' has value {locale!r}. "
+                f"Use one of: {', '.join(LOCALES)}."
+            )
+        timeout = env.decimal("MINTED_TIMEOUT", "10")
+        return cls(
+            sandbox_mode=sandbox_mode,
+            minted_base_url=base_url.rstrip("/"),
+            minted_username=username,
+            minted_password=Secret(password),
+            minted_client_id=env.text("MINTED_CLIENT_ID", "web"),
+            minted_api_version=env.text("MINTED_API_VERSION", "3"),
+            minted_timeout=float(timeout),
+            minted_read_retries=env.integer("MINTED_READ_RETRIES", 2, minimum=0, maximum=10),
+            create_token_path=env.path("MINTED_CREATE_TOKEN_PATH", "/partner/ecom/token"),
+            complete_path=env.path("MINTED_COMPLETE_PATH", "/partner/ecom/complete"),
+            webview_url_template=template,
+            default_locale=locale,
+            cookie_keys=cookie_keys,
+            session_max_age=env.integer("SESSION_MAX_AGE", 3600, minimum=60),
+            launch_ttl=env.integer("LAUNCH_TTL", 60, minimum=5, maximum=3600),
+            database_url=env.text("DATABASE_URL", "sqlite:///data/webview-host.sqlite3"),
+            partner_keys=partner_keys,
+            partner_origins=tuple(origin_of(o) for o in origins),
+            return_url_schemes=tuple(s.lower() for s in env.text_list("RETURN_URL_SCHEMES", "")),
+            public_url=public_url,
+            host_port=host_port,
+            sandbox_port=sandbox_port,
+            iframe_watchdog_seconds=env.integer("IFRAME_WATCHDOG_SECONDS", 15, minimum=1),
+            pending_stale_seconds=env.integer(
+                "PENDING_STALE_SECONDS", int(timeout) * 3 + 5, minimum=1
+            ),
+            launch_max_body=env.integer("LAUNCH_MAX_BODY", 16384, minimum=1024),
+            log_level=env.text("LOG_LEVEL", "INFO").upper(),
+            sandbox_pricefix_seconds=env.integer("SANDBOX_PRICEFIX_SECONDS", 240, minimum=1),
+            sandbox_pricefix_refresh_seconds=env.integer(
+                "SANDBOX_PRICEFIX_REFRESH_SECONDS", 5, minimum=0
+            ),
+            sandbox_token_ttl=env.integer("SANDBOX_TOKEN_TTL", 3600, minimum=1),
+            sandbox_faults=env.boolean("SANDBOX_FAULTS", True),
+        )
+
+
+class _Reader:
+    """Typed access to the `WVH_*` variables with the error sentences in one place."""
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self._environ = environ
+
+    def _raw(self, name: str) -> str | None:
+        value = self._environ.get(PREFIX + name)
+        return None if value is None or value.strip() == "" else value.strip()
+
+    def text(self, name: str, default: str) -> str:
+        value = self._raw(name)
+        return default if value is None else value
+
+    def required(self, name: str, default: str | None) -> str:
+        value = self._raw(name)
+        if value is not None:
+            return value
+        if default is None:
+            raise SettingsError(
+                f"Config '{PREFIX}{name}' is missing. It is required when "
+                f"'{PREFIX}MINTED_BASE_URL' is set (outside sandbox mode)."
+            )
+        return default
+
+    def integer(
+        self, name: str, default: int, *, minimum: int | None = None, maximum: int | None = None
+    ) -> int:
+        raw = self._raw(name)
+        if raw is None:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise SettingsError(
+                f"Config '{PREFIX}{name}' has value {raw!r}. Not a valid integer."
+            ) from None
+        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+            raise SettingsError(
+                f"Config '{PREFIX}{name}' has value {value}. "
+                f"It must be between {minimum} and {maximum if maximum is not None else 'any'}."
+            )
+        return value
+
+    def decimal(self, name: str, default: str) -> Decimal:
+        raw = self._raw(name) or default
+        try:
+            value = Decimal(raw)
+        except InvalidOperation:
+            raise SettingsError(
+                f"Config '{PREFIX}{name}' has value {raw!r}. Not a valid number."
+            ) from None
+        if not value.is_finite() or value <= 0:
+            raise SettingsError(f"Config '{PREFIX}{name}' has value {raw!r}. It must be positive.")
+        return value
+
+    def boolean(self, name: str, default: bool) -> bool:
+        raw = self._raw(name)
+        if raw is None:
+            return default
+        mapping = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+        if raw.lower() not in mapping:
+            raise SettingsError(f"Config '{PREFIX}{name}' has value {raw!r}. Not a valid bool.")
+        return mapping[raw.lower()]
+
+    def text_list(self, name: str, default: str) -> tuple[str, ...]:
+        raw = self.text(name, default)
+        return tuple(item.strip() for item in raw.split(",") if item.strip())
+
+    def secret_list(self, name: str, default: str | None, *, min_length: int) -> tuple[Secret, ...]:
+        items = self.text_list(name, self.required(name, default))
+        for item in items:
+            if len(item) < min_length:
+                raise SettingsError(
+                    f"Config '{PREFIX}{name}' has a value shorter than {min_length} characters. "
+                    "Use long random values (e.g. `python -c 'import secrets; "
+                    "print(secrets.token_urlsafe(32))'`)."
+                )
+        return tuple(Secret(item) for item in items)
+
+    def path(self, name: str, default: str) -> str:
+        value = self.text(name, default)
+        if not value.startswith("/"):
+            raise SettingsError(
+                f"Config '{PREFIX}{name}' has value {value!r}. It must be a path starting with '/'."
+            )
+        return value
+
+    def check_url(self, name: str, value: str) -> None:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise SettingsError(
+                f"Config '{PREFIX}{name}' has value {value!r}. "
+                "It must be an absolute http(s) URL such as https://example.com."
+            )

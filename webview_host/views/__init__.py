@@ -1,0 +1,1 @@
+"""HTTP views: partner API, customer pages, shell JSON, health, and the error handlers."""

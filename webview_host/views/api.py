@@ -1,0 +1,81 @@
+"""JSON for the shell's scripts: the live basket, the session, a completion's status."""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from ..i18n import format_money
+from .common import require_session, services
+
+
+async def basket(request: Request) -> Response:
+    svc = services(request)
+    session = require_session(request)
+    view = await svc.shop.read_basket(session)
+    current = view.basket
+    locale = view.session.locale
+    body: dict[str, object] = {
+        "has_basket": False,
+        "item_count": 0,
+        "total": None,
+        "total_display": "–",
+        "currency": None,
+        "pricefix": None,
+    }
+    if current is not None:
+        body.update(
+            has_basket=bool(current.items),
+            item_count=int(current.item_count),
+            total=str(current.total) if current.total is not None else None,
+            total_display=format_money(current.total, current.currency_code, locale),
+            currency=current.currency_code,
+            pricefix=None
+            if current.pricefix is None
+            else {
+                "remaining": current.pricefix.remaining,
+                "next_update": current.pricefix.next_update.isoformat()
+                if current.pricefix.next_update
+                else None,
+            },
+        )
+    if view.renewed:
+        body["webview_url"] = svc.settings.webview_url(view.session.token)
+    response = JSONResponse(body)
+    if view.session is not session:
+        svc.sessions.save(response, view.session)
+    return response
+
+
+async def session_info(request: Request) -> Response:
+    session = require_session(request)
+    return JSONResponse(
+        {
+            "active": True,
+            "locale": session.locale,
+            "token_expires_at": session.token_expires_at,
+            "has_return_url": session.return_url is not None,
+        }
+    )
+
+
+async def order_status(request: Request) -> Response:
+    svc = services(request)
+    session = require_session(request)
+    completion = await svc.ledger.get_completion(request.path_params["completion_id"])
+    if completion is None or completion.customer_id != session.customer_id:
+        raise HTTPException(404)
+    completion = await svc.checkout.settle(completion)
+    return JSONResponse(
+        {
+            "id": completion.id,
+            "state": completion.state,
+            "terminal": completion.terminal,
+            "retryable": completion.retryable,
+            "order_code": completion.order_code,
+            "total": str(completion.total) if completion.total is not None else None,
+            "currency": completion.currency,
+            "support_code": completion.support_code,
+        }
+    )

@@ -1,0 +1,81 @@
+"""What every view shares: the typed services on `request.state`, rendering, the session."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.templating import Jinja2Templates
+
+from ..checkout import Checkout
+from ..i18n import format_money, format_weight, translator
+from ..ledger import Ledger
+from ..minted import MintedClient
+from ..sessions import CustomerSession, SessionStore, Signer
+from ..settings import Settings
+from ..shop import Shop
+
+
+@dataclasses.dataclass(frozen=True)
+class Services:
+    """The long-lived objects the lifespan opens; views reach them through `services()`."""
+
+    settings: Settings
+    minted: MintedClient
+    ledger: Ledger
+    shop: Shop
+    checkout: Checkout
+    sessions: SessionStore
+    checkout_signer: Signer
+    templates: Jinja2Templates
+
+
+class NoSession(Exception):
+    """The request has no valid session cookie."""
+
+
+def services(request: Request) -> Services:
+    found: Services = request.state.services
+    return found
+
+
+def require_session(request: Request) -> CustomerSession:
+    session = services(request).sessions.load(request)
+    if session is None:
+        raise NoSession()
+    return session
+
+
+def request_locale(request: Request) -> str:
+    session = services(request).sessions.load(request)
+    if session is not None:
+        return session.locale
+    lang = request.query_params.get("lang", "")
+    if lang in ("tr", "en"):
+        return lang
+    header = request.headers.get("accept-language", "")
+    default = services(request).settings.default_locale
+    return "en" if header.lower().startswith("en") else default
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    locale: str | None = None,
+) -> Response:
+    locale = locale or request_locale(request)
+    base: dict[str, Any] = {
+        "lang": locale,
+        "t": translator(locale),
+        "money": lambda amount, currency: format_money(amount, currency, locale),
+        "grams": lambda weight: format_weight(weight, locale),
+    }
+    base.update(context or {})
+    return services(request).templates.TemplateResponse(
+        request, template, base, status_code=status_code
+    )
