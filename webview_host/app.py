@@ -9,7 +9,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpx
@@ -41,14 +42,17 @@ CHECKOUT_FORM_MAX_AGE = 30 * 60
 
 
 def create_app(
-    settings: Settings, *, minted_transport: httpx.AsyncBaseTransport | None = None
+    settings: Settings,
+    *,
+    minted_transport: httpx.AsyncBaseTransport | None = None,
+    clock: Callable[[], float] = time.time,
 ) -> Starlette:
     """The host app. `minted_transport` lets tests put the sandbox (ASGI) or a mock
-    behind the Minted client."""
+    behind the Minted client; `clock` lets them move the ledger's time."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Services]]:
-        ledger = Ledger.open(settings.database_url)
+        ledger = Ledger.open(settings.database_url, clock=clock)
         await ledger.create_schema()
         minted = MintedClient.from_settings(settings, transport=minted_transport)
         shop = Shop(settings, minted, ledger)
@@ -58,7 +62,11 @@ def create_app(
             ledger=ledger,
             shop=shop,
             checkout=Checkout(
-                minted, ledger, shop, pending_stale_seconds=settings.pending_stale_seconds
+                minted,
+                ledger,
+                shop,
+                pending_stale_seconds=settings.pending_stale_seconds,
+                clock=clock,
             ),
             sessions=SessionStore(
                 settings.cookie_keys,

@@ -132,10 +132,12 @@ class Completion:
 
 
 class LaunchRefused(Exception):
-    """A launch code cannot be used: `reason` is "unknown", "expired" or "used"."""
+    """A launch code cannot be used: `reason` is "unknown", "expired" or "used"; `locale`
+    is the launch's language when the code is known."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, locale: str | None = None) -> None:
         self.reason = reason
+        self.locale = locale
         super().__init__(reason)
 
 
@@ -214,11 +216,12 @@ class Ledger:
             id_, customer_id, customer_json, locale, return_url = rows[0]
             return Launch(id_, customer_id, json.loads(customer_json), locale, return_url)
         rows, _ = await self._run(
-            "SELECT consumed_at FROM launches WHERE code_hash = ?", hash_code(code)
+            "SELECT consumed_at, locale FROM launches WHERE code_hash = ?", hash_code(code)
         )
         if not rows:
             raise LaunchRefused("unknown")
-        raise LaunchRefused("used" if rows[0][0] is not None else "expired")
+        consumed_at, locale = rows[0]
+        raise LaunchRefused("used" if consumed_at is not None else "expired", locale)
 
     async def release_launch(self, code: str) -> None:
         """Make a consumed, unexpired code usable again (its exchange failed upstream)."""

@@ -74,6 +74,13 @@ class SandboxControl:
         calls: dict[str, int] = response.json()["calls"]
         return calls
 
+    def requests(self) -> dict[str, int]:
+        """Every HTTP request per endpoint, Digest challenge round trips included."""
+        response = self._http.get("/_sandbox/calls")
+        response.raise_for_status()
+        requests: dict[str, int] = response.json()["requests"]
+        return requests
+
     def customer(self, customer_id: str) -> dict[str, Any]:
         response = self._http.get(f"/_sandbox/customers/{customer_id}")
         response.raise_for_status()

@@ -40,6 +40,7 @@ ENDPOINTS: dict[str, tuple[str, str]] = {
     "prices": ("GET", "/partner/prices"),
     "webview": ("GET", "/webview/"),
 }
+DIGEST_ENDPOINTS = frozenset(ENDPOINTS) - {"get_active_basket", "webview"}
 KINDS = (
     "delay",
     "timeout",
@@ -96,7 +97,7 @@ class FaultPlan:
     def __init__(self) -> None:
         self.faults: list[Fault] = []
         self.requests: dict[str, int] = {}  # every HTTP request, Digest challenges included
-        self.calls: dict[str, int] = {}  # authenticated calls that reached the endpoint
+        self.calls: dict[str, int] = {}  # calls made by a client (Digest challenges excluded)
 
     def arm(self, fault: Fault) -> None:
         self.faults.append(fault)
@@ -110,7 +111,6 @@ class FaultPlan:
         self.calls[endpoint] = self.calls.get(endpoint, 0) + 1
 
     def take(self, endpoint: str) -> Fault | None:
-        self.requests[endpoint] = self.requests.get(endpoint, 0) + 1
         for fault in self.faults:
             if fault.endpoint == endpoint:
                 fault.count -= 1
@@ -139,8 +139,15 @@ class FaultMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         endpoint = endpoint_of(scope["method"], scope["path"]) if scope["type"] == "http" else None
-        fault = self.plan.take(endpoint) if endpoint else None
-        if fault is None:
+        if endpoint is not None:
+            self.plan.requests[endpoint] = self.plan.requests.get(endpoint, 0) + 1
+        # A Digest endpoint's unauthenticated first request only fetches the challenge:
+        # faults are for the real call that follows.
+        challenge_only = endpoint in DIGEST_ENDPOINTS and not any(
+            name == b"authorization" for name, _ in scope["headers"]
+        )
+        fault = self.plan.take(endpoint) if endpoint and not challenge_only else None
+        if endpoint is None or fault is None:
             await self.app(scope, receive, send)
             return
         if fault.kind == "delay":
@@ -150,6 +157,7 @@ class FaultMiddleware:
         if fault.process:
             await self._process_then(fault, scope, receive, send)
             return
+        self.plan.count_call(endpoint)  # the caller did call, even if we answer in its place
         await self._fail(fault, send)
 
     async def _process_then(self, fault: Fault, scope: Scope, receive: Receive, send: Send) -> None:

@@ -82,6 +82,7 @@ class Basket:
     items: dict[str, int] = dataclasses.field(default_factory=dict)
     prices: dict[str, Decimal] = dataclasses.field(default_factory=dict)
     status: str = "basket"
+    epoch: int = -1  # price window the prices come from
     order_code: str | None = None
     completed_at: float | None = None
     updated: bool = False
@@ -185,7 +186,7 @@ class SandboxStore:
     def refresh_prices(self, customer: Customer) -> Basket | None:
         basket = self.active_basket(customer)
         if basket is not None:
-            self._fix(basket)
+            self._fix(basket, new_window=self.remaining(basket) <= 0)
         return basket
 
     def lapse_pricefix(self, customer_id: str | None = None) -> int:
@@ -212,9 +213,14 @@ class SandboxStore:
         self.active[customer.external_id] = basket.token
         return basket
 
-    def _fix(self, basket: Basket) -> None:
+    def _fix(self, basket: Basket, *, new_window: bool = False) -> None:
+        """Lock prices now. After a lapse (`new_window`) the prices are always the next
+        window's, even when the lapse was forced early by QA."""
         basket.fixed_at = self.clock()
-        epoch = int(basket.fixed_at // self.pricefix_seconds)
+        epoch = max(int(basket.fixed_at // self.pricefix_seconds), basket.epoch)
+        if new_window:
+            epoch = max(epoch, basket.epoch + 1)
+        basket.epoch = epoch
         basket.prices = {
             sku: catalog.unit_price(catalog.BY_SKU[sku], epoch) for sku in basket.items
         }
@@ -228,7 +234,7 @@ class SandboxStore:
             return
         next_update = basket.fixed_at + self.pricefix_seconds + self.pricefix_refresh_seconds
         if self.remaining(basket) <= 0 and self.clock() >= next_update:
-            self._fix(basket)
+            self._fix(basket, new_window=True)
             basket.updated = True
 
     def basket_for(self, customer_id: str, cart_token: Any) -> Basket:

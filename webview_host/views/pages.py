@@ -33,7 +33,11 @@ async def launch(request: Request) -> Response:
         key = "error.launch_unknown" if exc.reason == "unknown" else "error.launch_expired"
         status = 404 if exc.reason == "unknown" else 410
         return render(
-            request, "error.html", {"message_key": key, "retry": False}, status_code=status
+            request,
+            "error.html",
+            {"message_key": key, "retry": False},
+            status_code=status,
+            locale=exc.locale,
         )
     response = RedirectResponse("/shop", status_code=303)
     svc.sessions.save(response, session)

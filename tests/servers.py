@@ -1,0 +1,110 @@
+"""Real server processes for tests: free loopback ports, readiness polling, clean teardown.
+
+A process's output goes to a log file; `Server.output()` returns it so a
+failing test can show what the server said.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class Server:
+    """One uvicorn process serving one of our app factories."""
+
+    def __init__(self, name: str, factory: str, port: int, env: Mapping[str, str]) -> None:
+        self.name = name
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.log_path = Path(tempfile.mkstemp(prefix=f"wvh-{name}-", suffix=".log")[1])
+        self._log = self.log_path.open("wb")
+        self.process = subprocess.Popen(  # noqa: S603 - our interpreter, our module
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                factory,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-access-log",
+            ],
+            env={**os.environ, **env},
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def output(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def wait_ready(self, path: str = "/healthz", timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited early:\n{self.output()}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(self.url + path, timeout=1).status_code == 200:
+                    return
+            time.sleep(0.1)
+        raise RuntimeError(f"{self.name} not ready after {timeout}s:\n{self.output()}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+
+
+@contextlib.contextmanager
+def running(
+    name: str, factory: str, env: Mapping[str, str], port: int | None = None
+) -> Iterator[Server]:
+    server = Server(name, factory, port or free_port(), env)
+    try:
+        server.wait_ready()
+        yield server
+    except BaseException:
+        sys.stderr.write(f"\n--- {name} output ---\n{server.output()}\n")
+        raise
+    finally:
+        server.stop()
+
+
+SANDBOX_FACTORY = "webview_host.sandbox.app:create_app_from_env"
+HOST_FACTORY = "webview_host.app:create_app_from_env"
+
+
+def stack_env(host_port: int, sandbox_port: int, **extra: str) -> dict[str, str]:
+    """The environment shared by a host and its sandbox on two loopback ports."""
+    env = {
+        "WVH_HOST_PORT": str(host_port),
+        "WVH_SANDBOX_PORT": str(sandbox_port),
+        "WVH_PUBLIC_URL": f"http://127.0.0.1:{host_port}",
+        "WVH_LOG_LEVEL": "INFO",
+    }
+    env.update(extra)
+    return env

@@ -1,0 +1,125 @@
+"""Signed session cookies: tamper, expiry and key rotation mean "no session", never an error."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from itsdangerous import URLSafeTimedSerializer
+from starlette.requests import Request
+from starlette.responses import Response
+
+from webview_host.sessions import (
+    CHECKOUT_SALT,
+    SESSION_SALT,
+    CustomerSession,
+    SessionStore,
+    Signer,
+)
+from webview_host.settings import Secret
+
+OLD = Secret("old-key-0123456789abcdef")
+NEW = Secret("new-key-0123456789abcdef")
+
+
+def session() -> CustomerSession:
+    return CustomerSession.new(
+        customer_id="c-1",
+        launch_id="L",
+        locale="tr",
+        token="T" * 32,
+        token_expires_at=None,
+        return_url=None,
+    )
+
+
+def request_with(name: str, value: str) -> Request:
+    cookie = f"{name}={value}".encode()
+    return Request({"type": "http", "headers": [(b"cookie", cookie)]})
+
+
+def cookie_value(response: Response) -> tuple[str, str]:
+    header = response.headers["set-cookie"]
+    name, _, rest = header.partition("=")
+    return name, rest.split(";")[0]
+
+
+def test_round_trip_and_cookie_attributes() -> None:
+    store = SessionStore([NEW], max_age=600, secure=False)
+    response = Response()
+    original = session()
+    store.save(response, original)
+    header = response.headers["set-cookie"].lower()
+    assert "httponly" in header
+    assert "samesite=lax" in header
+    assert "max-age=600" in header
+    name, value = cookie_value(response)
+    assert store.load(request_with(name, value)) == original
+
+
+def test_secure_cookie_uses_host_prefix() -> None:
+    store = SessionStore([NEW], max_age=600, secure=True)
+    response = Response()
+    store.save(response, session())
+    header = response.headers["set-cookie"]
+    assert header.startswith("__Host-wvh_session=")
+    assert "Secure" in header
+    assert "Domain" not in header
+    assert "Path=/" in header
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda v: v[:-2] + ("AA" if not v.endswith("AA") else "BB"),
+        lambda v: "garbage",
+        lambda v: "",
+        lambda v: v.replace(".", "", 1),
+    ],
+)
+def test_tampered_cookie_is_no_session(mangle: object) -> None:
+    store = SessionStore([NEW], max_age=600, secure=False)
+    response = Response()
+    store.save(response, session())
+    name, value = cookie_value(response)
+    assert store.load(request_with(name, mangle(value))) is None  # type: ignore[operator]
+
+
+def test_expired_cookie_is_no_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    store = SessionStore([NEW], max_age=60, secure=False)
+    response = Response()
+    store.save(response, session())
+    name, value = cookie_value(response)
+    later = time.time() + 61
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert store.load(request_with(name, value)) is None
+
+
+def test_rotation_old_key_still_accepted_new_key_signs() -> None:
+    before = SessionStore([OLD], max_age=600, secure=False)
+    response = Response()
+    before.save(response, session())
+    name, old_value = cookie_value(response)
+    rotated = SessionStore([OLD, NEW], max_age=600, secure=False)
+    assert rotated.load(request_with(name, old_value)) is not None
+    fresh = Response()
+    rotated.save(fresh, session())
+    _, new_value = cookie_value(fresh)
+    only_new = SessionStore([NEW], max_age=600, secure=False)
+    assert only_new.load(request_with(name, new_value)) is not None
+    assert only_new.load(request_with(name, old_value)) is None
+
+
+def test_a_value_signed_for_one_purpose_does_not_verify_for_another() -> None:
+    checkout = Signer([NEW], CHECKOUT_SALT, 600)
+    signed = checkout.dumps({"customer_id": "c-1"})
+    store = SessionStore([NEW], max_age=600, secure=False)
+    assert store.load(request_with(store.cookie_name, signed)) is None
+    direct = URLSafeTimedSerializer(NEW.reveal(), salt=SESSION_SALT).dumps({"sid": "x"})
+    assert store.load(request_with(store.cookie_name, direct)) is None, "wrong shape is no session"
+
+
+def test_session_repr_hides_token_and_csrf() -> None:
+    text = repr(session())
+    assert "T" * 32 not in text
+    assert "csrf" not in text
