@@ -39,7 +39,7 @@ e2e: $(STAMP)  ## the Playwright flows in real Chromium (starts host + sandbox i
 
 e2e-repeat: $(STAMP)  ## the e2e suite N times in a row (flake budget: 0 failures), e.g. make e2e-repeat N=20
 	scripts/ensure-chromium.sh
-	$(BIN)/python scripts/repeat.py $(N) $(BIN)/python -m pytest e2e -q -p no:randomly
+	$(BIN)/python scripts/repeat.py $(N) $(BIN)/python -m pytest e2e -q
 
 bench: $(STAMP)  ## measured speed figures, as ratios against a baseline in the same run
 	$(BIN)/python bench/run.py
