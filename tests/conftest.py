@@ -157,7 +157,7 @@ def enter_shop(client: TestClient, customer: dict[str, Any] | None = None) -> st
 def webview_token(client: TestClient) -> str:
     shell = client.get("/shop")
     assert shell.status_code == 200, shell.text
-    match = re.search(r'<iframe[^>]*src="[^"]*\?token=([A-Za-z0-9]+)"', shell.text)
+    match = re.search(r'<iframe[^>]*src="[^"]*\?token=([A-Za-z0-9]+)&amp;lang=(tr|en)"', shell.text)
     assert match, "the shell embeds the webview with the session's token"
     return match.group(1)
 

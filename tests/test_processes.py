@@ -50,7 +50,7 @@ def shop_with_one_item(client: httpx.Client, sandbox: Server) -> tuple[dict[str,
     assert launch.status_code == 201, launch.text
     assert client.get(launch.json()["launch_url"]).status_code == 303
     shell = client.get("/shop").text
-    token = re.search(r'\?token=([A-Za-z0-9]+)"', shell)
+    token = re.search(r"\?token=([A-Za-z0-9]+)&", shell)
     assert token
     put = httpx.put(
         f"{sandbox.url}/webview/api/basket/items/MNT0001",

@@ -21,7 +21,7 @@ def test_no_minted_url_means_sandbox_mode_with_dev_defaults() -> None:
     settings = Settings.from_env({})
     assert settings.sandbox_mode
     assert settings.minted_base_url == "http://127.0.0.1:8001"
-    assert settings.webview_url("T") == "http://127.0.0.1:8001/webview/?token=T"
+    assert settings.webview_url("T", "en") == "http://127.0.0.1:8001/webview/?token=T&lang=en"
     assert settings.webview_origin == "http://127.0.0.1:8001"
     assert settings.partner_keys == (Secret("dev-partner-key"),)
     assert not settings.secure_cookies

@@ -15,18 +15,25 @@ class LosingTransport(httpx.AsyncBaseTransport):
 
     def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
         self.inner = inner
-        self._plan: list[tuple[str, Exception]] = []
+        self._plan: list[tuple[str, Exception, bool]] = []
 
-    def lose_next(self, path: str, error: Exception) -> None:
-        self._plan.append((path, error))
+    def lose_next(self, path: str, error: Exception, *, delivered: bool = True) -> None:
+        """Fail the next call to `path` with `error`, after (`delivered`) or instead of
+        letting the sandbox act on it."""
+        self._plan.append((path, error, delivered))
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        planned = None
+        if "authorization" in request.headers:  # not a Digest challenge round trip
+            for index, (path, error, delivered) in enumerate(self._plan):
+                if request.url.path == path:
+                    planned = (error, delivered)
+                    del self._plan[index]
+                    break
+        if planned is not None and not planned[1]:
+            raise planned[0]
         response = await self.inner.handle_async_request(request)
-        if "authorization" not in request.headers:
-            return response  # a Digest challenge round trip
-        for index, (path, error) in enumerate(self._plan):
-            if request.url.path == path:
-                del self._plan[index]
-                await response.aclose()
-                raise error
+        if planned is not None:
+            await response.aclose()
+            raise planned[0]
         return response

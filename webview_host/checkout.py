@@ -124,7 +124,16 @@ class Checkout:
                 return existing, session
         view = await self._shop.read_basket(session)
         session = view.session
-        basket = _check(ref, view.basket, session)
+        try:
+            basket = _check(ref, view.basket, session)
+        except BasketChanged:
+            # A failed attempt's basket may have become an order after all (a late Complete).
+            if existing is not None:
+                found = await self._read_minted(existing)
+                if found is not None and found.is_order:
+                    recorded = await self._record_order(existing, found, from_states=(FAILED,))
+                    return recorded, session
+            raise
         if existing is None:
             claimed, won = await self._ledger.claim(
                 key=ref.key,
@@ -167,12 +176,19 @@ class Checkout:
         return completion
 
     async def reconcile(self, completion: Completion) -> Completion:
-        """Settle an unknown completion from Minted's own record of the basket."""
+        """Settle an unknown completion from Minted's own record of the basket.
+
+        An order settles it at once. A basket that is still a basket settles it as
+        failed only once the completion has been unknown for `pending_stale_seconds`:
+        a slow Minted may still be completing the call whose answer we lost.
+        """
         found = await self._read_minted(completion)
         if found is None:
             return completion
         if found.is_order:
             return await self._record_order(completion, found, from_states=(UNKNOWN,))
+        if self._clock() - completion.updated_at < self._stale:
+            return completion
         moved = await self._ledger.transition(
             completion,
             from_states=(UNKNOWN,),

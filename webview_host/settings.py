@@ -97,7 +97,7 @@ class Settings:
 
     @property
     def webview_origin(self) -> str:
-        return origin_of(self.webview_url_template.replace("{token}", "t"))
+        return origin_of(self.webview_url("t"))
 
     @property
     def public_origin(self) -> str:
@@ -108,8 +108,8 @@ class Settings:
         """Secure + `__Host-` everywhere except plain http (localhost development)."""
         return urlsplit(self.public_url).scheme == "https"
 
-    def webview_url(self, token: str) -> str:
-        return self.webview_url_template.replace("{token}", token)
+    def webview_url(self, token: str, locale: str = "tr") -> str:
+        return self.webview_url_template.replace("{token}", token).replace("{locale}", locale)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -130,7 +130,7 @@ class Settings:
         password = env.required("MINTED_PASSWORD", dev_default(SANDBOX_PASSWORD))
         template = env.required(
             "WEBVIEW_URL_TEMPLATE",
-            dev_default(f"{sandbox_url}/webview/?token={{token}}"),
+            dev_default(f"{sandbox_url}/webview/?token={{token}}&lang={{locale}}"),
         )
         if "{token}" not in template:
             raise SettingsError(

@@ -480,3 +480,46 @@ def test_secrets_never_reach_the_logs(
     assert "/launch/{code}" in text, "the access log names the route"
     for secret in (code, token, "98765432109", host.cookies["wvh_session"]):
         assert secret not in text
+
+
+def test_lost_complete_that_minted_never_received_becomes_retryable(
+    sandbox: Starlette, sandbox_client: TestClient, sqlite_url: str, clock: Clock
+) -> None:
+    """A basket still a basket is only declared failed after the grace period."""
+    transport = LosingTransport(httpx.ASGITransport(app=sandbox))
+    with host_client(sandbox, sqlite_url, clock, transport) as client:
+        token = enter_shop(client)
+        put_item(sandbox_client, token, "MNT0001", 1)
+        form = review_form(client)
+        transport.lose_next("/partner/ecom/complete", httpx.ReadTimeout("t"), delivered=False)
+        location = confirm(client, form).headers["location"]
+        assert order_page(client, location)["state"] == "unknown", "too early to conclude"
+        clock.advance(client.app_state["services"].settings.pending_stale_seconds + 1)
+        failed = order_page(client, location)
+        assert failed["state"] == "failed"
+        assert "cannot be reached" in failed["order-reason"]
+        done = confirm(client, review_form(client))
+        assert done.headers["location"] == location
+        assert order_page(client, location)["state"] == "completed"
+        assert calls(sandbox, "complete") == 1, "the lost call never reached Minted"
+
+
+def test_late_complete_is_found_when_the_customer_retries(
+    sandbox: Starlette, sandbox_client: TestClient, sqlite_url: str, clock: Clock
+) -> None:
+    """Minted completed after we had given up: a retry finds the order, not an empty basket."""
+    transport = LosingTransport(httpx.ASGITransport(app=sandbox))
+    with host_client(sandbox, sqlite_url, clock, transport) as client:
+        token = enter_shop(client)
+        put_item(sandbox_client, token, "MNT0001", 1)
+        form = review_form(client)
+        transport.lose_next("/partner/ecom/complete", httpx.ReadTimeout("t"), delivered=False)
+        location = confirm(client, form).headers["location"]
+        clock.advance(client.app_state["services"].settings.pending_stale_seconds + 1)
+        assert order_page(client, location)["state"] == "failed"
+        store = sandbox.state.store
+        basket = store.active_basket(store.customer_for_token(token))
+        store.complete(basket.customer_id, basket.token)  # the "lost" call lands late
+        again = confirm(client, form)
+        assert again.headers["location"] == location
+        assert order_page(client, location)["state"] == "completed"

@@ -41,7 +41,7 @@ async def basket(request: Request) -> Response:
             },
         )
     if view.renewed:
-        body["webview_url"] = svc.settings.webview_url(view.session.token)
+        body["webview_url"] = svc.settings.webview_url(view.session.token, locale)
     response = JSONResponse(body)
     if view.session is not session:
         svc.sessions.save(response, view.session)

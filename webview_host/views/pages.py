@@ -60,7 +60,7 @@ async def shop(request: Request) -> Response:
         request,
         "shop.html",
         {
-            "webview_url": svc.settings.webview_url(fresh.token),
+            "webview_url": svc.settings.webview_url(fresh.token, fresh.locale),
             "webview_origin": svc.settings.webview_origin,
             "watchdog_seconds": svc.settings.iframe_watchdog_seconds,
         },
