@@ -5,16 +5,23 @@
 (function () {
   "use strict";
   var shell, frame, countdown, fixAt = null, fixRemaining = null, nextUpdate = null;
-  var frameLoaded = false, watchdog = null, inflight = null, refreshTimer = null;
+  var frameLoaded = false, timedOut = false, watchdog = null, inflight = null, refreshTimer = null;
 
   function $(id) { return document.getElementById(id); }
 
   function setState(state) { if (shell) { shell.dataset.state = state; } }
 
-  function onFrameLoaded() {
-    if (frameLoaded) { return; }
+  // A load that comes after the watchdog fired is most likely an error page (a
+  // cross-origin frame's status cannot be read): only Retry or the webview's own
+  // "ready" message clears the error then.
+  function onFrameLoaded(fromWebview) {
+    if (frameLoaded || (timedOut && !fromWebview)) { return; }
     frameLoaded = true;
     clearTimeout(watchdog);
+    if (shell) { showFrame(); }  // else DOMContentLoaded shows it
+  }
+
+  function showFrame() {
     $("frame-loading").hidden = true;
     $("error-panel").hidden = true;
     setState("ready");
@@ -22,9 +29,11 @@
 
   function startWatchdog() {
     frameLoaded = false;
+    timedOut = false;
     clearTimeout(watchdog);
     watchdog = setTimeout(function () {
       if (frameLoaded) { return; }
+      timedOut = true;
       $("frame-loading").hidden = true;
       $("error-panel").hidden = false;
       setState("error");
@@ -88,14 +97,14 @@
 
   // Capture phase: an iframe's load event does not bubble.
   document.addEventListener("load", function (event) {
-    if (event.target && event.target.id === "webview-frame") { onFrameLoaded(); }
+    if (event.target && event.target.id === "webview-frame") { onFrameLoaded(false); }
   }, true);
 
   window.addEventListener("message", function (event) {
     if (!shell || !frame) { return; }
     if (event.origin !== shell.dataset.webviewOrigin || event.source !== frame.contentWindow) { return; }
     var msg = event.data || {};
-    if (msg.type === "ready") { onFrameLoaded(); refreshBasket(); }
+    if (msg.type === "ready") { onFrameLoaded(true); refreshBasket(); }
     else if (msg.type === "basket.changed") { refreshBasket(); }
     else if (msg.type === "checkout") { window.location.assign("/checkout"); }
     else if (msg.type === "session.expired") { refreshBasket(); }
@@ -107,13 +116,16 @@
     countdown = $("pricefix-countdown");
     if (!shell || !frame) { return; }
     $("retry-button").addEventListener("click", retryFrame);
+    $("review-button").addEventListener("click", function (event) {
+      if (this.getAttribute("aria-disabled") === "true") { event.preventDefault(); }
+    });
     $("basket-refresh").addEventListener("click", function () { refreshBasket(); });
     window.addEventListener("focus", function () { refreshBasket(); });
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "visible") { refreshBasket(); }
     });
     setInterval(renderCountdown, 1000);
-    if (!frameLoaded) { startWatchdog(); } else { onFrameLoaded(); }
+    if (frameLoaded) { showFrame(); } else { startWatchdog(); }
     refreshBasket();
   });
 })();
