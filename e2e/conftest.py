@@ -89,6 +89,7 @@ def stack(pytestconfig: pytest.Config) -> Iterator[Stack]:
         sandbox_port,
         WVH_DATABASE_URL=f"sqlite:///{data}/ledger.sqlite3",
         WVH_IFRAME_WATCHDOG_SECONDS="4",
+        WVH_LAUNCH_TTL="8",  # short, so the expiry scenario waits seconds, not a minute
         WVH_MINTED_TIMEOUT="2",
         WVH_PENDING_STALE_SECONDS="4",
     )

@@ -98,8 +98,9 @@ def test_change_quantity_then_review(page: Page, launch: Any) -> None:
 # --- exactly once -------------------------------------------------------------------------
 
 
-def test_double_tap_confirm_makes_one_order(page: Page, launch: Any,
-                                            control: SandboxControl) -> None:
+def test_double_tap_confirm_makes_one_order(
+    page: Page, launch: Any, control: SandboxControl
+) -> None:
     shell, customer = open_shop(page, launch)
     shell.webview.add("MNT0001")
     shell.expect_count(1)
@@ -166,8 +167,9 @@ def test_reload_during_complete(page: Page, launch: Any, control: SandboxControl
 # --- Minted misbehaving ----------------------------------------------------------------
 
 
-def test_token_expired_mid_session_is_renewed(page: Page, launch: Any,
-                                              control: SandboxControl) -> None:
+def test_token_expired_mid_session_is_renewed(
+    page: Page, launch: Any, control: SandboxControl
+) -> None:
     shell, customer = open_shop(page, launch)
     shell.webview.add("MNT0001")
     shell.expect_count(1)
@@ -181,8 +183,9 @@ def test_token_expired_mid_session_is_renewed(page: Page, launch: Any,
     shell.expect_count(2)
 
 
-def test_price_fix_lapses_on_the_review_page(page: Page, launch: Any,
-                                             control: SandboxControl) -> None:
+def test_price_fix_lapses_on_the_review_page(
+    page: Page, launch: Any, control: SandboxControl
+) -> None:
     shell, customer = open_shop(page, launch)
     shell.webview.add("MNT0001")
     shell.expect_count(1)
@@ -198,23 +201,22 @@ def test_price_fix_lapses_on_the_review_page(page: Page, launch: Any,
     assert orders_of(control, customer) == 1
 
 
-@pytest.mark.parametrize(("kind", "extra"), [("status", {"status": 503}),
-                                             ("hang", {"seconds": 4})])
-def test_create_token_failure_at_launch_then_retry(page: Page, launch: Any,
-                                                   control: SandboxControl, kind: str,
-                                                   extra: dict[str, Any]) -> None:
+@pytest.mark.parametrize(("kind", "extra"), [("status", {"status": 503}), ("hang", {"seconds": 4})])
+def test_create_token_failure_at_launch_then_retry(
+    page: Page, launch: Any, control: SandboxControl, kind: str, extra: dict[str, Any]
+) -> None:
     url, _ = launch()
     control.fault("create_token", kind, **extra)
     page.goto(url)
-    expect(page.get_by_test_id("error-panel")).to_contain_text("Minted cannot be reached",
-                                                               timeout=TIMEOUT)
+    expect(page.get_by_test_id("error-panel")).to_contain_text(
+        "Minted cannot be reached", timeout=TIMEOUT
+    )
     expect(page.get_by_test_id("support-code")).to_have_text(re.compile(r"^WVH-"))
     page.get_by_test_id("retry-button").click()
     Shell(page).wait_ready()
 
 
-def test_basket_read_fails_then_recovers(page: Page, launch: Any,
-                                         control: SandboxControl) -> None:
+def test_basket_read_fails_then_recovers(page: Page, launch: Any, control: SandboxControl) -> None:
     shell, _ = open_shop(page, launch)
     shell.webview.add("MNT0001")
     shell.expect_count(1)
@@ -240,8 +242,9 @@ def test_complete_refused_then_retried(page: Page, launch: Any, control: Sandbox
     assert orders_of(control, customer) == 1
 
 
-def test_complete_times_out_then_reconciles(page: Page, launch: Any,
-                                            control: SandboxControl) -> None:
+def test_complete_times_out_then_reconciles(
+    page: Page, launch: Any, control: SandboxControl
+) -> None:
     shell, customer = open_shop(page, launch)
     shell.webview.add("MNT0001")
     shell.expect_count(1)
@@ -282,9 +285,11 @@ def test_launch_link_reused(page: Page, launch: Any) -> None:
 def test_launch_link_expired(page: Page, stack: Stack) -> None:
     import httpx
 
-    response = httpx.post(f"{stack.host_url}/api/v1/launches",
-                          json={"customer": new_customer(), "locale": "en"},
-                          headers={"Authorization": f"Bearer {stack.partner_key}"})
+    response = httpx.post(
+        f"{stack.host_url}/api/v1/launches",
+        json={"customer": new_customer(), "locale": "en"},
+        headers={"Authorization": f"Bearer {stack.partner_key}"},
+    )
     body = response.json()
     expires = dt.datetime.fromisoformat(body["expires_at"]).timestamp()
     time.sleep(max(0.0, expires - time.time()) + 0.2)  # wait for the documented expiry
@@ -307,11 +312,16 @@ def test_tampered_cookie_shows_a_clear_page(page: Page, launch: Any, stack: Stac
 # --- languages, devices, keyboard ------------------------------------------------------
 
 
-@pytest.mark.parametrize(("locale", "review_label", "confirm_label", "currency"),
-                         [("tr", "Sepeti incele", "Onayla ve satın al", "₺"),
-                          ("en", "Review basket", "Confirm and buy", "TRY")])
-def test_languages(page: Page, launch: Any, locale: str, review_label: str,
-                   confirm_label: str, currency: str) -> None:
+@pytest.mark.parametrize(
+    ("locale", "review_label", "confirm_label", "currency"),
+    [
+        ("tr", "Sepeti incele", "Onayla ve satın al", "₺"),
+        ("en", "Review basket", "Confirm and buy", "TRY"),
+    ],
+)
+def test_languages(
+    page: Page, launch: Any, locale: str, review_label: str, confirm_label: str, currency: str
+) -> None:
     shell, _ = open_shop(page, launch, locale=locale)
     expect(page.locator("html")).to_have_attribute("lang", locale)
     expect(page.get_by_test_id("review-button")).to_have_text(review_label)
@@ -323,23 +333,32 @@ def test_languages(page: Page, launch: Any, locale: str, review_label: str,
 
 
 IN_APP_DEVICES = {
-    "iphone-wkwebview": ("iPhone 13", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) "
-                         "AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148"),
-    "android-webview": ("Pixel 7", "Mozilla/5.0 (Linux; Android 14; Pixel 7 Build/UQ1A; wv) "
-                        "AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 "
-                        "Chrome/126.0.0.0 Mobile Safari/537.36"),
+    "iphone-wkwebview": (
+        "iPhone 13",
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) "
+        "AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148",
+    ),
+    "android-webview": (
+        "Pixel 7",
+        "Mozilla/5.0 (Linux; Android 14; Pixel 7 Build/UQ1A; wv) "
+        "AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 "
+        "Chrome/126.0.0.0 Mobile Safari/537.36",
+    ),
 }
 
 
 @pytest.mark.parametrize("device", sorted(IN_APP_DEVICES))
-def test_phone_in_app_webview(browser: Browser, base_url: str, launch: Any,
-                              control: SandboxControl, device: str,
-                              playwright: Any) -> None:
+def test_phone_in_app_webview(
+    browser: Browser,
+    base_url: str,
+    launch: Any,
+    control: SandboxControl,
+    device: str,
+    playwright: Any,
+) -> None:
     name, user_agent = IN_APP_DEVICES[device]
-    descriptor = {k: v for k, v in playwright.devices[name].items()
-                  if k != "default_browser_type"}
-    context = browser.new_context(**{**descriptor, "user_agent": user_agent},
-                                  base_url=base_url)
+    descriptor = {k: v for k, v in playwright.devices[name].items() if k != "default_browser_type"}
+    context = browser.new_context(**{**descriptor, "user_agent": user_agent}, base_url=base_url)
     try:
         page = context.new_page()
         shell, customer = open_shop(page, launch)
@@ -382,7 +401,7 @@ def test_keyboard_only_checkout(page: Page, launch: Any, control: SandboxControl
     page.keyboard.press("Shift+Tab")
     _tab_to(page, "review-button")
     page.keyboard.press("Enter")
-    review = Review(page).wait()
+    Review(page).wait()
     _tab_to(page, "confirm-button")
     page.keyboard.press("Enter")
     Result(page).wait().expect_state("completed")
