@@ -24,7 +24,7 @@ from webview_host.minted import (
     MintedUnavailable,
     SellItem,
 )
-from webview_host.sandbox import seeds
+from webview_host.sandbox import digital, seeds
 
 pytestmark = pytest.mark.anyio
 
@@ -189,7 +189,7 @@ async def test_get_order_alternative_seed_and_missing(minted: MintedClient) -> N
 async def test_sell_with_a_price_token(minted: MintedClient, sandbox: Starlette) -> None:
     customer = customer_payload()
     await minted.create_token(customer)
-    price_token = sandbox.state.store.issue_price_token()["price_token"]
+    price_token = digital.issue_price_token(sandbox.state.store)["price_token"]
     result = await minted.sell(
         price_token=price_token,
         external_id=customer["external_id"],
@@ -207,7 +207,7 @@ async def test_sell_seed_and_errors(minted: MintedClient, sandbox: Starlette) ->
         items=[SellItem(sku="GAG", amount=1)],
     )
     assert seed.order_code == ["9YMEK5RB"]
-    price_token = sandbox.state.store.issue_price_token()["price_token"]
+    price_token = digital.issue_price_token(sandbox.state.store)["price_token"]
     with pytest.raises(MintedParameterError) as new_customer:
         await minted.sell(
             price_token=price_token, external_id="never-seen", items=[SellItem(sku="GAG", amount=1)]
@@ -322,7 +322,7 @@ async def test_incomplete_baskets_query_rules(minted: MintedClient) -> None:
 
 
 async def test_sell_shape_rules(minted: MintedClient, sandbox: Starlette) -> None:
-    price_token = sandbox.state.store.issue_price_token()["price_token"]
+    price_token = digital.issue_price_token(sandbox.state.store)["price_token"]
     with pytest.raises(MintedParameterError) as caught:
         await minted.sell(
             price_token=price_token,

@@ -94,6 +94,7 @@ def test_happy_path_from_launch_to_order(
     after = client.get("/checkout")
     assert 'data-testid="checkout-empty"' in after.text, "no way back into a completed checkout"
     assert 'data-testid="confirm-button"' not in after.text
+    assert f'href="{location}" data-testid="recent-order"' in after.text
 
 
 def test_complete_twice_sequentially_is_one_order(
@@ -523,3 +524,32 @@ def test_late_complete_is_found_when_the_customer_retries(
         again = confirm(client, form)
         assert again.headers["location"] == location
         assert order_page(client, location)["state"] == "completed"
+
+
+def test_review_while_an_order_is_being_placed_shows_the_order(
+    host: TestClient, sandbox_client: TestClient, sandbox: Starlette
+) -> None:
+    """A reload of /checkout mid-confirm leads to the order in progress, not a stale form."""
+    token = enter_shop(host)
+    put_item(sandbox_client, token, "MNT0001", 1)
+    services = host.app_state["services"]
+    session = services.sessions.load(_request_with_cookies(host))
+    view = host.portal.call(services.shop.read_basket, session)
+    from webview_host.checkout import BasketRef
+
+    ref = BasketRef.of(view.session, view.basket)
+    claimed, _ = host.portal.call(
+        lambda: services.ledger.claim(
+            key=ref.key,
+            customer_id=session.customer_id,
+            launch_id=session.launch_id,
+            basket_guid=view.basket.guid,
+            cart_token=view.basket.token,
+            locale="en",
+            total=view.basket.total,
+            currency="TRY",
+        )
+    )
+    review = host.get("/checkout")
+    assert review.status_code == 303
+    assert review.headers["location"] == f"/orders/{claimed.id}"

@@ -353,6 +353,16 @@ class Ledger:
         )
         return Completion.from_row(rows[0]) if rows else None
 
+    async def latest_completion(self, customer_id: str, *, since: float) -> Completion | None:
+        """The customer's most recently started completion since `since`, if any."""
+        rows, _ = await self._run(
+            f"SELECT {_COMPLETION_COLUMNS} FROM completions WHERE customer_id = ? "
+            "AND updated_at >= ? ORDER BY created_at DESC LIMIT 1",
+            customer_id,
+            since,
+        )
+        return Completion.from_row(rows[0]) if rows else None
+
     async def count_completions(self, customer_id: str | None = None) -> int:
         if customer_id is None:
             rows, _ = await self._run("SELECT COUNT(*) FROM completions")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 import secrets
 import string
 import time
@@ -19,37 +18,11 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from . import catalog
+from . import catalog, render
+from .render import ISTANBUL
+from .validation import SandboxError, check_cart_token, validate_customer
 
 _ALNUM = string.ascii_letters + string.digits
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PHONE = re.compile(r"^\+[1-9]\d{6,14}$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-ISTANBUL = dt.timezone(dt.timedelta(hours=3))
-
-CUSTOMER_FIELDS = (
-    "external_id",
-    "firstname",
-    "middlename",
-    "lastname",
-    "email",
-    "phone",
-    "gender",
-    "identity_number",
-    "birthdate",
-)
-
-
-class SandboxError(Exception):
-    """An error answer: HTTP status, Minted-style message and Laravel-style field errors."""
-
-    def __init__(
-        self, status: int, message: str, errors: Mapping[str, list[str]] | None = None
-    ) -> None:
-        self.status = status
-        self.message = message
-        self.errors = dict(errors or {})
-        super().__init__(message)
 
 
 def random_token(length: int = 32) -> str:
@@ -128,7 +101,7 @@ class SandboxStore:
     # --- tokens ------------------------------------------------------------
 
     def create_token(self, payload: Any) -> dict[str, Any]:
-        profile = _validate_customer(payload)
+        profile = validate_customer(payload)
         customer = self.customers.get(profile["external_id"])
         if customer is None:
             customer = Customer(profile["external_id"], profile)
@@ -238,7 +211,7 @@ class SandboxStore:
             basket.updated = True
 
     def basket_for(self, customer_id: str, cart_token: Any) -> Basket:
-        _check_cart_token(cart_token)
+        check_cart_token(cart_token)
         basket = self.baskets.get(cart_token)
         if basket is None or basket.customer_id != customer_id:
             raise SandboxError(404, "Record Not Found")
@@ -314,7 +287,7 @@ class SandboxStore:
         return {
             "pricefix": {
                 "remaining": self.remaining(basket),
-                "nextUpdate": _iso_offset(next_update),
+                "nextUpdate": render.iso_offset(next_update),
                 "updated": updated,
             },
             "id": basket.id,
@@ -337,11 +310,11 @@ class SandboxStore:
             "status_id": 2 if ordered else 1,
             "status_name": "Pending" if ordered else "Created",
             "delivery": None,
-            "customer": _render_customer(customer),
-            "shippingaddress": _address(customer, 6, billing=False),
-            "billingaddress": _address(customer, 7, billing=True),
+            "customer": render.customer(customer),
+            "shippingaddress": render.address(customer, 6, billing=False),
+            "billingaddress": render.address(customer, 7, billing=True),
             "payment": None,
-            "order_at": _iso_z(basket.completed_at or basket.created_at),
+            "order_at": render.iso_z(basket.completed_at or basket.created_at),
             "items": items,
         }
 
@@ -416,230 +389,5 @@ class SandboxStore:
                 or body.get("order_code") == order.order_code
                 or body.get("external_id") == order.external_id
             ):
-                return _render_sell_order(order)
+                return render.sell_order(order)
         raise SandboxError(404, "Record Not Found")
-
-    # --- sell --------------------------------------------------------------
-
-    def issue_price_token(self) -> dict[str, Any]:
-        token = random_token()
-        now = self.clock()
-        self.price_tokens[token] = now + self.pricefix_seconds
-        epoch = int(now // self.pricefix_seconds)
-        return {
-            "price_token": token,
-            "expires_at": _iso_offset(now + self.pricefix_seconds),
-            "prices": [
-                {"sku": sku, "price": catalog.digital_spot(sku, epoch), "currency_code": "TRY"}
-                for sku in catalog.DIGITAL
-            ],
-        }
-
-    def sell(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        errors: dict[str, list[str]] = {}
-        price_token = body.get("price_token")
-        if not isinstance(price_token, str) or not price_token:
-            errors["price_token"] = ["The price token field is required."]
-        elif self.price_tokens.get(price_token, 0) <= self.clock():
-            errors["price_token"] = ["The price token is unknown or expired."]
-        currency = body.get("currency_code")
-        if currency is not None and currency not in ("GBP", "TRY", "USD", "EUR"):
-            errors["currency_code"] = ["The selected currency code is invalid."]
-        external_id = body.get("external_id")
-        if not isinstance(external_id, str) or not 1 <= len(external_id) <= 110:
-            errors["external_id"] = ["The external id must be 1 to 110 characters."]
-        items = body.get("items")
-        if not isinstance(items, list) or not items:
-            errors["items"] = ["The items field must be a non-empty list."]
-        else:
-            for n, item in enumerate(items):
-                sku = item.get("sku") if isinstance(item, dict) else None
-                amount = item.get("amount") if isinstance(item, dict) else None
-                if sku not in catalog.DIGITAL:
-                    errors[f"items.{n}.sku"] = ["The selected sku is invalid."]
-                if not isinstance(amount, int) or isinstance(amount, bool) or amount < 1:
-                    errors[f"items.{n}.amount"] = ["The amount must be a positive integer."]
-        if errors:
-            raise SandboxError(422, "The given data was invalid.", errors)
-        assert isinstance(external_id, str)
-        assert isinstance(items, list)
-        customer = self.customers.get(external_id)
-        if customer is None:
-            raise SandboxError(
-                422, "Customer not found.", {"external_id": ["This customer is new to Minted."]}
-            )
-        for item in items:
-            if customer.holdings.get(item["sku"], 0) < item["amount"]:
-                raise SandboxError(403, "Insufficient balance for this sale.")
-        now = self.clock()
-        epoch = int(now // self.pricefix_seconds)
-        lines = []
-        for item in items:
-            customer.holdings[item["sku"]] -= item["amount"]
-            name, _, spread = catalog.DIGITAL[item["sku"]]
-            spot = catalog.digital_spot(item["sku"], epoch)
-            price = (spot * (1 - spread)).quantize(catalog.CENT)
-            lines.append(
-                {
-                    "product_id": 3000001 if item["sku"] == "GAU" else 3000002,
-                    "product_name": name,
-                    "spot_price": spot,
-                    "price": price,
-                    "tax_rate": 0,
-                    "tax": Decimal(0),
-                    "amount": item["amount"],
-                    "total": price * item["amount"],
-                    "sku": item["sku"],
-                }
-            )
-        order = SellOrder(
-            guid=str(uuid.uuid4()).upper(),
-            order_code=random_token(8).upper(),
-            external_id=external_id,
-            customer_id=customer.external_id,
-            items=lines,
-            total=sum((line["total"] for line in lines), Decimal(0)),
-            created_at=now,
-        )
-        self.sell_orders[order.guid] = order
-        stamp = dt.datetime.fromtimestamp(now, ISTANBUL)
-        return {
-            "order_code": [order.order_code],
-            "guid": [order.guid],
-            "price": order.total,
-            "tax": 0,
-            "total": order.total,
-            "order_at": stamp.strftime("%Y-%m-%d %H:%M:%S"),
-            "orders": [_render_sell_order(order)],
-        }
-
-
-def _render_sell_order(order: SellOrder) -> dict[str, Any]:
-    return {
-        "guid": order.guid,
-        "order_code": order.order_code,
-        "external_id": order.external_id,
-        "type": "Sell",
-        "price": order.total,
-        "tax": 0,
-        "total": order.total,
-        "currency_rate": 1,
-        "currency_total": order.total,
-        "status_name": "Pending",
-        "order_at": dt.datetime.fromtimestamp(order.created_at, ISTANBUL).strftime(
-            "%d-%m-%Y %H:%M"
-        ),
-        "currency_code": "TRY",
-        "items": order.items,
-        "customer": None,
-    }
-
-
-def _validate_customer(payload: Any) -> dict[str, Any]:
-    if not isinstance(payload, dict):
-        raise SandboxError(422, "The given data was invalid.", {"body": ["Expected an object."]})
-    errors: dict[str, list[str]] = {}
-
-    def text(name: str) -> str | None:
-        value = payload.get(name)
-        if value is None or value == "":
-            return None
-        if not isinstance(value, str):
-            errors[name] = [f"The {name} must be a string."]
-            return None
-        return value
-
-    external_id = text("external_id")
-    if external_id is None or not 1 <= len(external_id) <= 110:
-        errors.setdefault("external_id", ["The external id must be 1 to 110 characters."])
-    for name in ("firstname", "lastname"):
-        if text(name) is None:
-            errors.setdefault(name, [f"The {name} field is required."])
-    email = text("email")
-    if email is not None and not _EMAIL.match(email):
-        errors["email"] = ["The email must be a valid email address."]
-    phone = text("phone")
-    if phone is not None and not _PHONE.match(phone):
-        errors["phone"] = ["The phone must be in E.164 format, e.g. +905330000000."]
-    gender = text("gender")
-    if gender is not None and gender not in ("M", "F"):
-        errors["gender"] = ["The selected gender is invalid (M or F)."]
-    identity = text("identity_number")
-    if identity is not None and not re.fullmatch(r"\d{11}", identity):
-        errors["identity_number"] = ["The identity number must be 11 digits."]
-    birthdate = text("birthdate")
-    if birthdate is not None and not _DATE.match(birthdate):
-        errors["birthdate"] = ["The birthdate must be a date in YYYY-MM-DD form."]
-    if errors:
-        raise SandboxError(422, "The given data was invalid.", errors)
-    return {name: payload.get(name) for name in CUSTOMER_FIELDS if name in payload}
-
-
-def _check_cart_token(cart_token: Any) -> None:
-    if not isinstance(cart_token, str) or len(cart_token) != 32:
-        raise SandboxError(
-            422, "The given data was invalid.", {"cart_token": ["Must be exactly 32 characters."]}
-        )
-
-
-def check_external_id(value: Any, field: str) -> str:
-    if not isinstance(value, str) or not 1 <= len(value) <= 110:
-        raise SandboxError(
-            422, "The given data was invalid.", {field: ["Must be 1 to 110 characters."]}
-        )
-    return value
-
-
-def _render_customer(customer: Customer) -> dict[str, Any]:
-    p = customer.profile
-    names = [p.get("firstname") or "", p.get("middlename") or "", p.get("lastname") or ""]
-    return {
-        "external_id": customer.external_id,
-        "firstname": p.get("firstname"),
-        "middlename": p.get("middlename") or "",
-        "lastname": p.get("lastname"),
-        "fullname": " ".join(n for n in names if n),
-        "email": p.get("email"),
-        "phone": p.get("phone"),
-        "gender": p.get("gender"),
-        "identity_number": p.get("identity_number"),
-        "birthdate": p.get("birthdate"),
-    }
-
-
-def _address(customer: Customer, id_: int, *, billing: bool) -> dict[str, Any]:
-    p = customer.profile
-    fullname = " ".join(x for x in (p.get("firstname"), p.get("lastname")) if x)
-    address: dict[str, Any] = {"id": id_}
-    if billing:
-        address |= {
-            "type": "billing",
-            "invoice_type": "Individual",
-            "company_name": "",
-            "tax_office": "",
-        }
-    address |= {
-        "tax_number": "11111111111",
-        "external_id": customer.external_id,
-        "fullname": fullname,
-        "phone": p.get("phone"),
-    }
-    if billing:
-        address["email"] = p.get("email")
-    address |= {
-        "city": "İstanbul",
-        "county": "Beykoz",
-        "district": "Acarlar Mah.",
-        "street": "Sandbox Sokak",
-        "zipcode": "34805",
-        "address": "No: 1",
-    }
-    return address
-
-
-def _iso_offset(timestamp: float) -> str:
-    return dt.datetime.fromtimestamp(int(timestamp), ISTANBUL).isoformat()
-
-
-def _iso_z(timestamp: float) -> str:
-    return dt.datetime.fromtimestamp(timestamp, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000000Z")

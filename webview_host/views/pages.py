@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from ..checkout import BasketChanged, BasketRef
-from ..ledger import COMPLETED, FAILED, LaunchRefused
+from ..ledger import COMPLETED, FAILED, PENDING, UNKNOWN, LaunchRefused
 from ..minted import FEE_FIELDS
 from ..security import origin_allowed, tokens_match
 from ..sessions import CustomerSession
@@ -18,6 +19,8 @@ from .common import render, require_session, services
 logger = logging.getLogger(__name__)
 
 NOTICES = ("price_lapsed", "changed", "empty", "retry")
+# An order placed this recently is pointed out on the review page (reload, back button).
+RECENT_ORDER_SECONDS = 15 * 60
 
 
 async def index(request: Request) -> Response:
@@ -72,6 +75,14 @@ async def shop(request: Request) -> Response:
 async def checkout(request: Request) -> Response:
     svc = services(request)
     session = require_session(request)
+    recent = await svc.ledger.latest_completion(
+        session.customer_id, since=time.time() - RECENT_ORDER_SECONDS
+    )
+    if recent is not None and recent.state in (PENDING, UNKNOWN):
+        recent = await svc.checkout.settle(recent)
+        if recent.state in (PENDING, UNKNOWN):
+            # An order is being placed (e.g. the page was reloaded mid-confirm): show it.
+            return RedirectResponse(f"/orders/{recent.id}", status_code=303)
     view = await svc.shop.read_basket(session)
     basket = view.basket
     notice = request.query_params.get("notice")
@@ -86,6 +97,7 @@ async def checkout(request: Request) -> Response:
         "csrf": view.session.csrf,
         "basket_ref": "",
         "lapsed": bool(basket and basket.pricefix and basket.pricefix.lapsed),
+        "recent_order": recent if recent is not None and recent.state == COMPLETED else None,
     }
     if context["basket"] is not None:
         assert basket is not None
