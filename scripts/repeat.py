@@ -1,10 +1,14 @@
-"""Run a command N times in a row and report how many runs failed (the flake budget).
+"""Run the e2e suite N times in a row and report how many runs failed (the flake budget).
 
 python scripts/repeat.py 20 .venv/bin/python -m pytest e2e -q
+
+Each run keeps its own artifacts (traces, screenshots, server logs) in
+e2e-artifacts/run-N, so a failure in run 3 is still there after run 20.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -18,13 +22,13 @@ def main() -> int:
     failures = 0
     for run in range(1, runs + 1):
         started = time.monotonic()
-        code = subprocess.call(command)  # noqa: S603 - the caller's own command
-        failures += code != 0
-        print(
-            f"run {run}/{runs}: {'ok' if code == 0 else f'FAILED ({code})'} "
-            f"in {time.monotonic() - started:.0f}s",
-            flush=True,
+        folder = f"e2e-artifacts/run-{run}"
+        code = subprocess.call(  # noqa: S603 - the caller's own command
+            [*command, f"--output={folder}"], env={**os.environ, "WVH_E2E_ARTIFACTS": folder}
         )
+        failures += code != 0
+        outcome = "ok" if code == 0 else f"FAILED ({code}), artifacts in {folder}"
+        print(f"run {run}/{runs}: {outcome} in {time.monotonic() - started:.0f}s", flush=True)
     print(f"{runs - failures} passed, {failures} failed")
     return 1 if failures else 0
 
