@@ -28,6 +28,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.conftest import customer_payload
 from tests.servers import HOST_FACTORY, SANDBOX_FACTORY, Server, free_port, running, stack_env
 from webview_host.sandbox.control import SandboxControl
 
@@ -136,18 +137,7 @@ def control(stack: Stack, request: pytest.FixtureRequest) -> Iterator[SandboxCon
 
 
 def new_customer(**changes: Any) -> dict[str, Any]:
-    customer = {
-        "external_id": f"e2e-{uuid.uuid4().hex[:12]}",
-        "firstname": "Ayşe",
-        "lastname": "Yılmaz",
-        "email": "ayse@example.com",
-        "phone": "+905330000000",
-        "gender": "F",
-        "identity_number": "10000000146",
-        "birthdate": "1990-01-31",
-    }
-    customer.update(changes)
-    return customer
+    return customer_payload(f"e2e-{uuid.uuid4().hex[:12]}", **changes)
 
 
 @pytest.fixture

@@ -34,6 +34,14 @@ def open_shop(page: Page, launch: Any, locale: str = "en") -> tuple[Shell, dict[
     return shell, customer
 
 
+def review_one_gold_bar(page: Page, launch: Any) -> tuple[Review, dict[str, Any]]:
+    """A fresh customer with one 1 g gold bar in the basket, on the review page."""
+    shell, customer = open_shop(page, launch)
+    shell.webview.add("MNT0001")
+    shell.expect_count(1)
+    return shell.review(), customer
+
+
 # --- buying -------------------------------------------------------------------------
 
 
@@ -102,10 +110,7 @@ def test_change_quantity_then_review(page: Page, launch: Any) -> None:
 def test_double_tap_confirm_makes_one_order(
     page: Page, launch: Any, control: SandboxControl
 ) -> None:
-    shell, customer = open_shop(page, launch)
-    shell.webview.add("MNT0001")
-    shell.expect_count(1)
-    review = shell.review()
+    review, customer = review_one_gold_bar(page, launch)
     before = completes(control)
     control.fault("complete", "delay", seconds=1)
     review.confirm_button().dblclick()
@@ -149,10 +154,7 @@ def test_two_tabs_complete_the_same_basket_once(
 
 
 def test_reload_during_complete(page: Page, launch: Any, control: SandboxControl) -> None:
-    shell, customer = open_shop(page, launch)
-    shell.webview.add("MNT0001")
-    shell.expect_count(1)
-    review = shell.review()
+    review, customer = review_one_gold_bar(page, launch)
     control.fault("complete", "delay", seconds=1.5)
     with page.expect_request(re.compile(r"/checkout/complete$")):
         review.confirm_button().click()
@@ -195,10 +197,7 @@ def test_token_expired_mid_session_is_renewed(
 def test_price_fix_lapses_on_the_review_page(
     page: Page, launch: Any, control: SandboxControl
 ) -> None:
-    shell, customer = open_shop(page, launch)
-    shell.webview.add("MNT0001")
-    shell.expect_count(1)
-    review = shell.review()
+    review, customer = review_one_gold_bar(page, launch)
     old_total = review.total().inner_text()
     control.lapse_pricefix(customer["external_id"])
     review.confirm_button().click()
@@ -238,10 +237,7 @@ def test_basket_read_fails_then_recovers(page: Page, launch: Any, control: Sandb
 
 
 def test_complete_refused_then_retried(page: Page, launch: Any, control: SandboxControl) -> None:
-    shell, customer = open_shop(page, launch)
-    shell.webview.add("MNT0001")
-    shell.expect_count(1)
-    review = shell.review()
+    review, customer = review_one_gold_bar(page, launch)
     control.fault("complete", "parameter_error")
     result = review.confirm()
     result.expect_state("failed")
@@ -254,10 +250,7 @@ def test_complete_refused_then_retried(page: Page, launch: Any, control: Sandbox
 def test_complete_times_out_then_reconciles(
     page: Page, launch: Any, control: SandboxControl
 ) -> None:
-    shell, customer = open_shop(page, launch)
-    shell.webview.add("MNT0001")
-    shell.expect_count(1)
-    review = shell.review()
+    review, customer = review_one_gold_bar(page, launch)
     before = completes(control)
     control.fault("complete", "timeout", seconds=4)  # the host gives up after 2 s
     review.confirm().expect_state("completed")

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import httpx
 
+from webview_host.run import uvicorn_command
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -36,18 +38,7 @@ class Server:
         self.log_path = Path(tempfile.mkstemp(prefix=f"wvh-{name}-", suffix=".log")[1])
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(  # noqa: S603 - our interpreter, our module
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "--factory",
-                factory,
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--no-access-log",
-            ],
+            uvicorn_command(factory, port),
             env={**os.environ, **env},
             stdout=self._log,
             stderr=subprocess.STDOUT,

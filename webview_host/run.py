@@ -24,21 +24,15 @@ SAMPLE_CUSTOMER = (
 )
 
 
+def uvicorn_command(factory: str, port: int) -> list[str]:
+    """Serve one of our app factories on a loopback port, without uvicorn's access log
+    (ours names routes, not paths)."""
+    return [sys.executable, "-m", "uvicorn", "--factory", factory, "--host", "127.0.0.1",
+            "--port", str(port), "--no-access-log"]  # fmt: skip
+
+
 def _uvicorn(factory: str, port: int) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            factory,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-access-log",
-        ]
-    )
+    return subprocess.Popen(uvicorn_command(factory, port))  # noqa: S603 - our own module
 
 
 def _wait_ready(url: str, process: subprocess.Popen[bytes], seconds: float = 20) -> bool:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -25,6 +27,15 @@ from tests.conftest import (
     webview_token,
 )
 from tests.transports import LosingTransport
+
+
+def basket_reviewed(
+    client: TestClient, sandbox_client: TestClient, sku: str = "MNT0001"
+) -> tuple[str, dict[str, str]]:
+    """A new customer's session with one `sku` in the basket: (webview token, Confirm form)."""
+    token = enter_shop(client)
+    put_item(sandbox_client, token, sku, 1)
+    return token, review_form(client)
 
 
 def calls(sandbox: Starlette, endpoint: str) -> int:
@@ -100,9 +111,7 @@ def test_happy_path_from_launch_to_order(
 def test_complete_twice_sequentially_is_one_order(
     host: TestClient, sandbox_client: TestClient, sandbox: Starlette
 ) -> None:
-    token = enter_shop(host)
-    put_item(sandbox_client, token, "MNT0001", 1)
-    form = review_form(host)
+    _token, form = basket_reviewed(host, sandbox_client, "MNT0001")
     first = confirm(host, form)
     second = confirm(host, form)
     assert first.headers["location"] == second.headers["location"]
@@ -112,9 +121,7 @@ def test_complete_twice_sequentially_is_one_order(
 def test_fifty_concurrent_completes_make_one_upstream_call(
     any_host: TestClient, sandbox_client: TestClient, sandbox: Starlette
 ) -> None:
-    token = enter_shop(any_host)
-    put_item(sandbox_client, token, "MNT0001", 1)
-    form = review_form(any_host)
+    _token, form = basket_reviewed(any_host, sandbox_client, "MNT0001")
     # Minted is slow to complete, so the other 49 arrive while the first is in flight.
     arm(sandbox, endpoint="complete", kind="delay", seconds=0.5)
     with ThreadPoolExecutor(max_workers=50) as pool:
@@ -136,9 +143,7 @@ def test_two_instances_on_one_database_complete_once(
         host_client(sandbox, database_url, clock) as a,
         host_client(sandbox, database_url, clock) as b,
     ):
-        token = enter_shop(a)
-        put_item(sandbox_client, token, "MNT0005", 1)
-        form = review_form(a)
+        _token, form = basket_reviewed(a, sandbox_client, "MNT0005")
         b.cookies = a.cookies
         arm(sandbox, endpoint="complete", kind="delay", seconds=0.5)
         with ThreadPoolExecutor(max_workers=20) as pool:
@@ -202,9 +207,7 @@ def test_forged_session_signed_with_another_key_is_refused(host: TestClient) -> 
 def test_csrf_and_origin_are_checked(
     host: TestClient, sandbox_client: TestClient, sandbox: Starlette
 ) -> None:
-    token = enter_shop(host)
-    put_item(sandbox_client, token, "MNT0001", 1)
-    form = review_form(host)
+    _token, form = basket_reviewed(host, sandbox_client, "MNT0001")
     missing = host.post(
         "/checkout/complete", data={"basket": form["basket"]}, headers={"Origin": HOST}
     )
@@ -231,9 +234,7 @@ def test_csrf_and_origin_are_checked(
 def test_forged_basket_reference_goes_back_to_review(
     host: TestClient, sandbox_client: TestClient, sandbox: Starlette
 ) -> None:
-    token = enter_shop(host)
-    put_item(sandbox_client, token, "MNT0001", 1)
-    form = review_form(host)
+    _token, form = basket_reviewed(host, sandbox_client, "MNT0001")
     forged = confirm(host, {**form, "basket": form["basket"][:-3] + "abc"})
     assert forged.headers["location"] == "/checkout?notice=changed"
     assert calls(sandbox, "complete") == 0
@@ -242,9 +243,7 @@ def test_forged_basket_reference_goes_back_to_review(
 def test_basket_changed_after_review(
     host: TestClient, sandbox_client: TestClient, sandbox: Starlette
 ) -> None:
-    token = enter_shop(host)
-    put_item(sandbox_client, token, "MNT0001", 1)
-    form = review_form(host)
+    token, form = basket_reviewed(host, sandbox_client, "MNT0001")
     put_item(sandbox_client, token, "MNT0001", 2)
     response = confirm(host, form)
     assert response.headers["location"] == "/checkout?notice=changed"
@@ -256,9 +255,7 @@ def test_basket_changed_after_review(
 def test_price_fix_lapse_sends_back_to_review_with_new_total(
     host: TestClient, sandbox_client: TestClient, sandbox: Starlette, clock: Clock
 ) -> None:
-    token = enter_shop(host)
-    put_item(sandbox_client, token, "MNT0001", 1)
-    form = review_form(host)
+    _token, form = basket_reviewed(host, sandbox_client, "MNT0001")
     old_total = re.search(r'data-testid="checkout-total">([^<]+)<', host.get("/checkout").text)
     sandbox.state.store.lapse_pricefix()
     response = confirm(host, form)
@@ -282,9 +279,7 @@ def test_price_fix_lapse_sends_back_to_review_with_new_total(
 def test_complete_refused_by_minted_can_be_retried(
     host: TestClient, sandbox_client: TestClient, sandbox: Starlette
 ) -> None:
-    token = enter_shop(host)
-    put_item(sandbox_client, token, "MNT0001", 1)
-    form = review_form(host)
+    _token, form = basket_reviewed(host, sandbox_client, "MNT0001")
     arm(sandbox, endpoint="complete", kind="parameter_error")
     first = confirm(host, form)
     failed = order_page(host, first.headers["location"])
@@ -302,9 +297,7 @@ def test_complete_timeout_is_unknown_then_reconciled(
 ) -> None:
     transport = LosingTransport(httpx.ASGITransport(app=sandbox))
     with host_client(sandbox, sqlite_url, clock, transport) as client:
-        token = enter_shop(client)
-        put_item(sandbox_client, token, "MNT0001", 1)
-        form = review_form(client)
+        _token, form = basket_reviewed(client, sandbox_client, "MNT0001")
         # Minted completes the order but its answer never arrives.
         transport.lose_next("/partner/ecom/complete", lost)
         response = confirm(client, form)
@@ -320,9 +313,7 @@ def test_unknown_stays_unknown_until_minted_can_be_read(
     with host_client(
         sandbox, sqlite_url, clock, minted_timeout="0.3", minted_read_retries="0"
     ) as client:
-        token = enter_shop(client)
-        put_item(sandbox_client, token, "MNT0001", 1)
-        form = review_form(client)
+        _token, form = basket_reviewed(client, sandbox_client, "MNT0001")
         arm(sandbox, endpoint="complete", kind="drop")
         # Reading Minted fails at Complete time, on the result page and on a resubmit.
         arm(sandbox, endpoint="get_ecom_order", kind="status", status=503, count=3)
@@ -342,9 +333,7 @@ def test_crash_between_claim_and_answer_is_reconciled(
     host: TestClient, sandbox_client: TestClient, sandbox: Starlette, clock: Clock
 ) -> None:
     """A pending row whose process died is stale after a while and is read from Minted."""
-    token = enter_shop(host)
-    put_item(sandbox_client, token, "MNT0001", 1)
-    form = review_form(host)
+    _token, form = basket_reviewed(host, sandbox_client, "MNT0001")
     services = host.app_state["services"]
     view = host.portal.call(
         services.shop.read_basket, services.sessions.load(_request_with_cookies(host))
@@ -487,13 +476,12 @@ def test_lost_complete_that_minted_never_received_becomes_retryable(
     sandbox: Starlette, sandbox_client: TestClient, sqlite_url: str, clock: Clock
 ) -> None:
     """A basket still a basket is only declared failed after the grace period."""
-    transport = LosingTransport(httpx.ASGITransport(app=sandbox))
-    with host_client(sandbox, sqlite_url, clock, transport) as client:
-        token = enter_shop(client)
-        put_item(sandbox_client, token, "MNT0001", 1)
-        form = review_form(client)
-        transport.lose_next("/partner/ecom/complete", httpx.ReadTimeout("t"), delivered=False)
-        location = confirm(client, form).headers["location"]
+    with _complete_never_delivered(sandbox, sandbox_client, sqlite_url, clock) as (
+        client,
+        _form,
+        location,
+        _,
+    ):
         assert order_page(client, location)["state"] == "unknown", "too early to conclude"
         clock.advance(client.app_state["services"].settings.pending_stale_seconds + 1)
         failed = order_page(client, location)
@@ -509,13 +497,12 @@ def test_late_complete_is_found_when_the_customer_retries(
     sandbox: Starlette, sandbox_client: TestClient, sqlite_url: str, clock: Clock
 ) -> None:
     """Minted completed after we had given up: a retry finds the order, not an empty basket."""
-    transport = LosingTransport(httpx.ASGITransport(app=sandbox))
-    with host_client(sandbox, sqlite_url, clock, transport) as client:
-        token = enter_shop(client)
-        put_item(sandbox_client, token, "MNT0001", 1)
-        form = review_form(client)
-        transport.lose_next("/partner/ecom/complete", httpx.ReadTimeout("t"), delivered=False)
-        location = confirm(client, form).headers["location"]
+    with _complete_never_delivered(sandbox, sandbox_client, sqlite_url, clock) as (
+        client,
+        form,
+        location,
+        token,
+    ):
         clock.advance(client.app_state["services"].settings.pending_stale_seconds + 1)
         assert order_page(client, location)["state"] == "failed"
         store = sandbox.state.store
@@ -553,3 +540,16 @@ def test_review_while_an_order_is_being_placed_shows_the_order(
     review = host.get("/checkout")
     assert review.status_code == 303
     assert review.headers["location"] == f"/orders/{claimed.id}"
+
+
+@contextlib.contextmanager
+def _complete_never_delivered(
+    sandbox: Starlette, sandbox_client: TestClient, sqlite_url: str, clock: Clock
+) -> Iterator[tuple[TestClient, dict[str, str], str, str]]:
+    """A confirmed basket whose Complete timed out before reaching Minted:
+    (client, review form, order location, webview token)."""
+    transport = LosingTransport(httpx.ASGITransport(app=sandbox))
+    with host_client(sandbox, sqlite_url, clock, transport) as client:
+        token, form = basket_reviewed(client, sandbox_client, "MNT0001")
+        transport.lose_next("/partner/ecom/complete", httpx.ReadTimeout("t"), delivered=False)
+        yield client, form, confirm(client, form).headers["location"], token

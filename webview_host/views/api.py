@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from ..i18n import format_money
-from .common import require_session, services
+from .common import require_session, services, settled_completion
 
 
 async def basket(request: Request) -> Response:
@@ -61,12 +60,8 @@ async def session_info(request: Request) -> Response:
 
 
 async def order_status(request: Request) -> Response:
-    svc = services(request)
     session = require_session(request)
-    completion = await svc.ledger.get_completion(request.path_params["completion_id"])
-    if completion is None or completion.customer_id != session.customer_id:
-        raise HTTPException(404)
-    completion = await svc.checkout.settle(completion)
+    completion = await settled_completion(request, session)
     return JSONResponse(
         {
             "id": completion.id,

@@ -5,13 +5,14 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from ..checkout import Checkout
 from ..i18n import format_money, format_weight, translator
-from ..ledger import Ledger
+from ..ledger import Completion, Ledger
 from ..minted import MintedClient
 from ..sessions import CustomerSession, SessionStore, Signer
 from ..settings import Settings
@@ -46,6 +47,15 @@ def require_session(request: Request) -> CustomerSession:
     if session is None:
         raise NoSession()
     return session
+
+
+async def settled_completion(request: Request, session: CustomerSession) -> Completion:
+    """The completion named in the path, if it is this customer's (else 404), settled."""
+    svc = services(request)
+    completion = await svc.ledger.get_completion(request.path_params["completion_id"])
+    if completion is None or completion.customer_id != session.customer_id:
+        raise HTTPException(404)
+    return await svc.checkout.settle(completion)
 
 
 def request_locale(request: Request) -> str:

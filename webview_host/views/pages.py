@@ -14,7 +14,7 @@ from ..ledger import COMPLETED, FAILED, PENDING, UNKNOWN, LaunchRefused
 from ..minted import FEE_FIELDS
 from ..security import origin_allowed, tokens_match
 from ..sessions import CustomerSession
-from .common import render, require_session, services
+from .common import render, require_session, services, settled_completion
 
 logger = logging.getLogger(__name__)
 
@@ -127,12 +127,8 @@ async def complete(request: Request) -> Response:
 
 
 async def order(request: Request) -> Response:
-    svc = services(request)
     session = require_session(request)
-    completion = await svc.ledger.get_completion(request.path_params["completion_id"])
-    if completion is None or completion.customer_id != session.customer_id:
-        raise HTTPException(404)
-    completion = await svc.checkout.settle(completion)
+    completion = await settled_completion(request, session)
     status_key = {
         COMPLETED: "order.completed",
         FAILED: "order.failed",
