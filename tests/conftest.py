@@ -61,6 +61,12 @@ def customer_payload(external_id: str | None = None, **changes: Any) -> dict[str
 
 
 @pytest.fixture
+def anyio_backend() -> str:
+    """Async tests run on asyncio, as uvicorn does."""
+    return "asyncio"
+
+
+@pytest.fixture
 def clock() -> Clock:
     return Clock()
 

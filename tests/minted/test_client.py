@@ -30,11 +30,6 @@ pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 async def minted(sandbox: Starlette) -> AsyncIterator[MintedClient]:
     client = MintedClient.from_settings(make_settings(), transport=httpx.ASGITransport(sandbox))
     async with client:

@@ -24,11 +24,6 @@ from webview_host.sandbox.control import SandboxControl
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 @pytest.fixture(scope="module")
 def sandbox_server() -> Iterator[Server]:
     port = free_port()
