@@ -71,7 +71,7 @@ def test_not_json(host: TestClient) -> None:
         "/api/v1/launches", content=b"{", headers={**AUTH, "Content-Type": "application/json"}
     )
     assert response.status_code == 422
-    assert "body" in response.json()["fields"] or response.json()["fields"]
+    assert "body" in response.json()["fields"], "a body that is not JSON is named as such"
     form = host.post("/api/v1/launches", data={"a": "b"}, headers=AUTH)
     assert form.status_code == 415
 
