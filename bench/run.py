@@ -25,7 +25,7 @@ from starlette.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.conftest import POSTGRES_URL, customer_payload, make_settings
+from tests.helpers import POSTGRES_URL, customer_payload, make_settings
 from webview_host.app import create_app
 from webview_host.sandbox.app import create_app as create_sandbox
 

@@ -28,7 +28,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import customer_payload
+from tests.helpers import customer_payload
 from tests.servers import HOST_FACTORY, SANDBOX_FACTORY, Server, free_port, running, stack_env
 from webview_host.sandbox.control import SandboxControl
 

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from tests.conftest import _postgres_schema_url, customer_payload
+from tests.helpers import customer_payload, postgres_schema
 from tests.servers import HOST_FACTORY, SANDBOX_FACTORY, Server, free_port, running, stack_env
 from webview_host.sandbox.control import SandboxControl
 
@@ -20,8 +20,11 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[tuple[Server, Server, Server]]:
     """A sandbox and two hosts sharing one PostgreSQL schema (and the cookie keys)."""
-    schema_urls = _postgres_schema_url()
-    database_url = next(schema_urls)
+    with postgres_schema() as database_url:
+        yield from _cluster(database_url)
+
+
+def _cluster(database_url: str) -> Iterator[tuple[Server, Server, Server]]:
     sandbox_port, port_a, port_b = free_port(), free_port(), free_port()
     env = stack_env(
         port_a,
@@ -36,7 +39,6 @@ def cluster() -> Iterator[tuple[Server, Server, Server]]:
         running("host-b", HOST_FACTORY, {**env, "WVH_HOST_PORT": str(port_b)}, port_b) as host_b,
     ):
         yield sandbox, host_a, host_b
-    next(schema_urls, None)
 
 
 def shop_with_one_item(client: httpx.Client, sandbox: Server) -> tuple[dict[str, str], str]:

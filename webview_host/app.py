@@ -11,7 +11,6 @@ import logging
 import os
 import time
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 
 import httpx
 from starlette.applications import Starlette
@@ -20,22 +19,20 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from .checkout import Checkout
+from .basket import BasketService
+from .checkout import Checkout, Reconciler
+from .launches import LaunchService
 from .ledger import Ledger
 from .minted import MintedClient
+from .resources import package_dir
 from .security import AccessLogMiddleware, SecurityHeadersMiddleware
 from .sessions import CHECKOUT_SALT, SessionStore, Signer
 from .settings import Settings
-from .shop import Shop
 from .views import api, health, pages, partner_api
 from .views.common import Services
 from .views.errors import HANDLERS
 
 logger = logging.getLogger(__name__)
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES_DIR = PROJECT_ROOT / "templates"
-STATIC_DIR = PROJECT_ROOT / "static"
 
 # How long a signed Confirm form stays valid: long enough to read the review page.
 CHECKOUT_FORM_MAX_AGE = 30 * 60
@@ -53,28 +50,33 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Services]]:
         ledger = Ledger.open(settings.database_url, clock=clock)
-        await ledger.create_schema()
+        await ledger.migrate()
         minted = MintedClient.from_settings(settings, transport=minted_transport)
-        shop = Shop(settings, minted, ledger)
+        baskets = BasketService(minted, ledger)
+        reconciler = Reconciler(
+            minted, ledger, pending_stale_seconds=settings.pending_stale_seconds, clock=clock
+        )
         services = Services(
             settings=settings,
             minted=minted,
             ledger=ledger,
-            shop=shop,
+            launches=LaunchService(settings, minted, ledger),
+            baskets=baskets,
             checkout=Checkout(
                 minted,
                 ledger,
-                shop,
-                pending_stale_seconds=settings.pending_stale_seconds,
+                baskets,
+                reconciler,
+                Signer(settings.cookie_keys, CHECKOUT_SALT, CHECKOUT_FORM_MAX_AGE),
                 clock=clock,
             ),
+            reconciler=reconciler,
             sessions=SessionStore(
                 settings.cookie_keys,
                 max_age=settings.session_max_age,
                 secure=settings.secure_cookies,
             ),
-            checkout_signer=Signer(settings.cookie_keys, CHECKOUT_SALT, CHECKOUT_FORM_MAX_AGE),
-            templates=Jinja2Templates(directory=TEMPLATES_DIR),
+            templates=Jinja2Templates(directory=package_dir("templates")),
         )
         if settings.sandbox_mode:
             logger.warning(
@@ -103,7 +105,7 @@ def create_app(
         Route("/api/orders/{completion_id}", api.order_status, methods=["GET"]),
         Route("/healthz", health.healthz, methods=["GET"]),
         Route("/readyz", health.readyz, methods=["GET"]),
-        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+        Mount("/static", StaticFiles(directory=package_dir("static")), name="static"),
     ]
     return Starlette(
         routes=routes,

@@ -1,7 +1,7 @@
 """Turkish and English strings, and money formatted per locale (Babel).
 
-Templates call `t("key")`; a missing key is a bug, so `test_i18n` checks that
-both languages have the same keys.
+Templates call `t("key")`; a missing key is a bug, so `tests/test_i18n.py`
+checks that both languages have the same keys and that every key is used.
 """
 
 from __future__ import annotations
@@ -11,9 +11,11 @@ from decimal import Decimal
 
 from babel.numbers import format_currency
 
-BABEL_LOCALES = {"tr": "tr_TR", "en": "en_GB"}
+from .types import Locale
 
-STRINGS: dict[str, dict[str, str]] = {
+BABEL_LOCALES: dict[Locale, str] = {"tr": "tr_TR", "en": "en_GB"}
+
+STRINGS: dict[Locale, dict[str, str]] = {
     "tr": {
         "app.title": "Altın ve gümüş",
         "shell.loading": "Mağaza yükleniyor…",
@@ -74,6 +76,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "error.launch_expired": "Bu bağlantının süresi doldu veya daha önce kullanıldı. Lütfen uygulamaya dönüp tekrar deneyin.",
         "error.launch_unknown": "Bu bağlantı geçerli değil. Lütfen uygulamaya dönüp tekrar deneyin.",
         "error.upstream": "Minted'e şu an ulaşılamıyor. Lütfen biraz sonra tekrar deneyin.",
+        "error.upstream_refused": "Minted bu isteği kabul etmedi. Lütfen daha sonra tekrar deneyin; sorun sürerse destek koduyla bize ulaşın.",
         "error.not_found": "Aradığınız sayfa bulunamadı.",
         "error.forbidden": "Bu isteği doğrulayamadık. Lütfen sayfayı yenileyip tekrar deneyin.",
         "error.server": "Beklenmeyen bir hata oluştu. Lütfen tekrar deneyin.",
@@ -139,6 +142,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "error.launch_expired": "This link has expired or was already used. Please go back to the app and try again.",
         "error.launch_unknown": "This link is not valid. Please go back to the app and try again.",
         "error.upstream": "Minted cannot be reached right now. Please try again in a moment.",
+        "error.upstream_refused": "Minted did not accept this request. Please try again later; if it persists, contact support with the code below.",
         "error.not_found": "The page you are looking for does not exist.",
         "error.forbidden": "We could not verify this request. Please reload the page and try again.",
         "error.server": "Something unexpected went wrong. Please try again.",
@@ -147,18 +151,17 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
-def translator(locale: str) -> Callable[[str], str]:
-    strings = STRINGS.get(locale, STRINGS["tr"])
-    return strings.__getitem__
+def translator(locale: Locale) -> Callable[[str], str]:
+    return STRINGS[locale].__getitem__
 
 
-def format_money(amount: Decimal | None, currency: str | None, locale: str) -> str:
+def format_money(amount: Decimal | None, currency: str | None, locale: Locale) -> str:
     if amount is None:
         return "–"
-    return format_currency(amount, currency or "TRY", locale=BABEL_LOCALES.get(locale, "tr_TR"))
+    return format_currency(amount, currency or "TRY", locale=BABEL_LOCALES[locale])
 
 
-def format_weight(grams: Decimal | None, locale: str) -> str:
+def format_weight(grams: Decimal | None, locale: Locale) -> str:
     if grams is None:
         return ""
     text = f"{grams.normalize():f}"

@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
+from .types import LOCALES, Locale, is_locale
+
 PREFIX = "WVH_"
 
 # Development defaults, used only in sandbox mode (documented in the README).
@@ -23,8 +25,6 @@ SANDBOX_USERNAME = "sandbox-partner"
 SANDBOX_PASSWORD = "sandbox-password"  # noqa: S105 - a documented development default
 SANDBOX_PARTNER_KEY = "dev-partner-key"
 SANDBOX_COOKIE_KEY = "dev-cookie-key-not-for-production"
-
-LOCALES = ("tr", "en")
 
 
 class SettingsError(ValueError):
@@ -75,7 +75,7 @@ class Settings:
     create_token_path: str
     complete_path: str
     webview_url_template: str
-    default_locale: str
+    default_locale: Locale
     cookie_keys: tuple[Secret, ...]
     session_max_age: int
     launch_ttl: int
@@ -108,12 +108,12 @@ class Settings:
         """Secure + `__Host-` everywhere except plain http (localhost development)."""
         return urlsplit(self.public_url).scheme == "https"
 
-    def webview_url(self, token: str, locale: str = "tr") -> str:
+    def webview_url(self, token: str, locale: Locale = "tr") -> str:
         return self.webview_url_template.replace("{token}", token).replace("{locale}", locale)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
-        env = _Reader(environ)
+        env = EnvReader(environ)
         host_port = env.integer("HOST_PORT", 8000, minimum=1, maximum=65535)
         sandbox_port = env.integer("SANDBOX_PORT", 8001, minimum=1, maximum=65535)
         base_url = env.text("MINTED_BASE_URL", "")
@@ -148,7 +148,7 @@ class Settings:
         for origin in origins:
             env.check_url("PARTNER_ORIGINS", origin)
         locale = env.text("DEFAULT_LOCALE", "tr")
-        if locale not in LOCALES:
+        if not is_locale(locale):
             raise SettingsError(
                 f"Config 'WVH_DEFAULT_LOCALE' has value {locale!r}. "
                 f"Use one of: {', '.join(LOCALES)}."
@@ -192,8 +192,9 @@ class Settings:
         )
 
 
-class _Reader:
-    """Typed access to the `WVH_*` variables with the error sentences in one place."""
+class EnvReader:
+    """Typed access to `WVH_*` variables, with the error sentences in one place (the
+    sandbox's settings use it too)."""
 
     def __init__(self, environ: Mapping[str, str]) -> None:
         self._environ = environ
@@ -230,10 +231,8 @@ class _Reader:
                 f"Config '{PREFIX}{name}' has value {raw!r}. Not a valid integer."
             ) from None
         if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-            raise SettingsError(
-                f"Config '{PREFIX}{name}' has value {value}. "
-                f"It must be between {minimum} and {maximum if maximum is not None else 'any'}."
-            )
+            bounds = _bounds(minimum, maximum)
+            raise SettingsError(f"Config '{PREFIX}{name}' has value {value}. It must be {bounds}.")
         return value
 
     def decimal(self, name: str, default: str) -> Decimal:
@@ -287,3 +286,9 @@ class _Reader:
                 f"Config '{PREFIX}{name}' has value {value!r}. "
                 "It must be an absolute http(s) URL such as https://example.com."
             )
+
+
+def _bounds(minimum: int | None, maximum: int | None) -> str:
+    if minimum is not None and maximum is not None:
+        return f"between {minimum} and {maximum}"
+    return f"at least {minimum}" if minimum is not None else f"at most {maximum}"

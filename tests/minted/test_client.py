@@ -12,7 +12,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from tests.conftest import customer_payload, make_settings
+from tests.helpers import customer_payload, make_settings
 from webview_host.minted import (
     MintedAPIError,
     MintedClient,

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.conftest import customer_payload, make_settings
+from tests.helpers import customer_payload, make_settings
 from tests.servers import SANDBOX_FACTORY, Server, free_port, running, stack_env
 from webview_host.minted import (
     MintedClient,

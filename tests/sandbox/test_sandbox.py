@@ -10,7 +10,7 @@ import httpx2
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import Clock, customer_payload, put_item
+from tests.helpers import Clock, customer_payload, put_item
 from webview_host.sandbox import seeds
 from webview_host.sandbox.digest import DigestVerifier
 
@@ -139,7 +139,7 @@ def test_generated_basket_has_the_documented_shape(sandbox_client: TestClient) -
 
 
 def test_price_fix_counts_down_lapses_and_refreshes() -> None:
-    from tests.conftest import make_settings
+    from tests.helpers import make_settings
     from webview_host.sandbox.app import create_app
 
     clock = Clock(frozen=True)
@@ -238,7 +238,7 @@ def test_faults_apply_to_the_next_call_only(sandbox_client: TestClient, kind: st
 
 
 def test_faults_are_absent_when_disabled(clock: Clock) -> None:
-    from tests.conftest import make_settings
+    from tests.helpers import make_settings
     from webview_host.sandbox.app import create_app
 
     app = create_app(make_settings(sandbox_faults="false"), clock=clock)

@@ -1,6 +1,6 @@
 """The Minted Connect API: typed client, models and exception tree."""
 
-from .client import CURRENCIES, BearerAuth, MintedClient
+from .client import BearerAuth, MintedClient
 from .errors import (
     MintedAPIError,
     MintedError,
@@ -12,7 +12,6 @@ from .errors import (
     MintedUnavailable,
 )
 from .models import (
-    FEE_FIELDS,
     EcomOrder,
     EcomOrderItem,
     Order,
@@ -23,8 +22,6 @@ from .models import (
 )
 
 __all__ = [
-    "CURRENCIES",
-    "FEE_FIELDS",
     "BearerAuth",
     "EcomOrder",
     "EcomOrderItem",

@@ -34,8 +34,6 @@ logger = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
 
-CURRENCIES = ("GBP", "TRY", "USD", "EUR")
-
 
 class BearerAuth(httpx.Auth):
     """`Authorization: Bearer <token>` for the token-scoped webview endpoints."""

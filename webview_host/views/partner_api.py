@@ -10,18 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import json
-import logging
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from ..settings import Settings, origin_of
+from ..types import Locale
 from .common import services
-
-logger = logging.getLogger(__name__)
+from .errors import error_response
 
 E164 = r"^\+[1-9][0-9]{6,14}$"
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -58,7 +57,7 @@ class LaunchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     customer: LaunchCustomer
-    locale: Literal["tr", "en"] | None = None
+    locale: Locale | None = None
     return_url: Annotated[str | None, Field(max_length=2048)] = None
 
 
@@ -67,10 +66,6 @@ class LaunchCreated(BaseModel):
 
     launch_url: str
     expires_at: dt.datetime
-
-
-def error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
-    return JSONResponse({"error": code, "message": message, **extra}, status_code=status)
 
 
 def partner_authorized(request: Request, settings: Settings) -> bool:
@@ -105,24 +100,34 @@ async def _read_limited(request: Request, limit: int) -> bytes | None:
     return body
 
 
+def _invalid(request: Request, fields: dict[str, list[str]]) -> Response:
+    return error_response(
+        request, 422, "invalid_request", "Some fields are missing or invalid.", fields=fields
+    )
+
+
 async def create_launch(request: Request) -> Response:
     svc = services(request)
     settings = svc.settings
     if not partner_authorized(request, settings):
-        return JSONResponse(
-            {
-                "error": "unauthorized",
-                "message": "Send a valid partner API key as 'Authorization: Bearer <key>'.",
-            },
-            status_code=401,
+        return error_response(
+            request,
+            401,
+            "unauthorized",
+            "Send a valid partner API key as 'Authorization: Bearer <key>'.",
             headers={"WWW-Authenticate": 'Bearer realm="webview-host"'},
         )
     if not request.headers.get("content-type", "").startswith("application/json"):
-        return error(415, "unsupported_media_type", "Send the body as application/json.")
+        return error_response(
+            request, 415, "unsupported_media_type", "Send the body as application/json."
+        )
     body = await _read_limited(request, settings.launch_max_body)
     if body is None:
-        return error(
-            413, "body_too_large", f"The body is larger than {settings.launch_max_body} bytes."
+        return error_response(
+            request,
+            413,
+            "body_too_large",
+            f"The body is larger than {settings.launch_max_body} bytes.",
         )
     try:
         launch = LaunchRequest.model_validate_json(body)
@@ -131,13 +136,11 @@ async def create_launch(request: Request) -> Response:
         for item in exc.errors(include_input=False, include_url=False):
             name = ".".join(str(p) for p in item["loc"]) or "body"
             fields.setdefault(name, []).append(item["msg"])
-        return error(422, "invalid_request", "Some fields are missing or invalid.", fields=fields)
+        return _invalid(request, fields)
     if launch.return_url is not None and not return_url_allowed(launch.return_url, settings):
-        return error(
-            422,
-            "invalid_request",
-            "Some fields are missing or invalid.",
-            fields={
+        return _invalid(
+            request,
+            {
                 "return_url": [
                     "must be on an allowed partner origin or app scheme "
                     "(WVH_PARTNER_ORIGINS, WVH_RETURN_URL_SCHEMES)"
@@ -145,7 +148,7 @@ async def create_launch(request: Request) -> Response:
             },
         )
     customer = launch.customer.model_dump(mode="json", exclude_none=True)
-    url, expires = await svc.shop.create_launch(
+    url, expires = await svc.launches.create(
         customer,
         locale=launch.locale or settings.default_locale,
         return_url=launch.return_url,

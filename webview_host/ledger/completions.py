@@ -1,0 +1,267 @@
+"""Completions: one row per basket on its way to an order.
+
+`basket_key` is UNIQUE: claiming a basket is an `INSERT ... ON CONFLICT DO
+NOTHING`, and every later state change is a compare-and-set on the current
+state, so only one request, on any instance, ever owns the right to call
+Minted Complete for a basket.
+
+    pending ──> completed           (Minted answered with the order)
+       │  ├──> failed               (Minted refused, or the call never left us;
+       │  │                          `retryable` rows may be claimed again)
+       │  └──> unknown ──> completed | failed   (answer lost; settled by reading Minted)
+       └─ a stale pending row (its process died) is settled like unknown
+
+Every change runs in one transaction with the observers registered through
+`on_change` (the webhook outbox writes its event there), so a state and what
+it causes are recorded together or not at all.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import secrets
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Literal
+
+from ..types import Locale
+from .backends import Database, Executor, Row
+
+ErrorKind = Literal["price_lapsed", "rejected", "upstream_refused", "unavailable"]
+
+
+class CompletionState(StrEnum):
+    """Where a basket is on its way to an order."""
+
+    PENDING = "pending"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+
+
+_COLUMNS = (
+    "id, basket_key, customer_id, launch_id, basket_guid, cart_token, locale, state, retryable, "
+    "attempts, total, currency, order_guid, increment_id, order_code, error_kind, support_code, "
+    "created_at, updated_at"
+)
+
+
+def basket_key(customer_id: str, guid: str, cart_token: str) -> str:
+    """The one key per basket that makes Complete exactly-once."""
+    return hashlib.sha256(f"{customer_id}\x00{guid}\x00{cart_token}".encode()).hexdigest()
+
+
+def support_code(completion_id: str) -> str:
+    """A short code a person can read out to support; it also appears in the logs."""
+    digest = hashlib.sha256(completion_id.encode()).digest()
+    return "WVH-" + base64.b32encode(digest)[:8].decode()
+
+
+def _money(value: Decimal | None) -> str | None:
+    return str(value) if value is not None else None
+
+
+@dataclasses.dataclass(frozen=True)
+class Completion:
+    """One basket's way to an order."""
+
+    id: str
+    basket_key: str
+    customer_id: str
+    launch_id: str | None
+    basket_guid: str
+    cart_token: str = dataclasses.field(repr=False)
+    locale: Locale
+    state: CompletionState
+    retryable: bool
+    attempts: int
+    total: Decimal | None
+    currency: str | None
+    order_guid: str | None
+    increment_id: str | None
+    order_code: str | None
+    error_kind: ErrorKind | None
+    support_code: str
+    created_at: float
+    updated_at: float
+
+    @classmethod
+    def from_row(cls, row: Row) -> Completion:
+        values = {field.name: row[field.name] for field in dataclasses.fields(cls)}
+        values["state"] = CompletionState(values["state"])
+        values["retryable"] = bool(values["retryable"])
+        values["total"] = Decimal(values["total"]) if values["total"] is not None else None
+        return cls(**values)
+
+    @property
+    def terminal(self) -> bool:
+        """Nothing more will happen to it: completed, or failed for good."""
+        return self.state is CompletionState.COMPLETED or (
+            self.state is CompletionState.FAILED and not self.retryable
+        )
+
+    @property
+    def retry_allowed(self) -> bool:
+        """The customer may confirm this basket again."""
+        return self.state is CompletionState.FAILED and self.retryable
+
+
+Observer = Callable[[Executor, Completion], None]
+
+
+class Completions:
+    """The `completions` table and its compare-and-set transitions."""
+
+    def __init__(self, database: Database, clock: Callable[[], float] = time.time) -> None:
+        self._db = database
+        self._clock = clock
+        self._observers: list[Observer] = []
+
+    def on_change(self, observer: Observer) -> None:
+        """Call `observer` inside the transaction of every state change (not the claim)."""
+        self._observers.append(observer)
+
+    async def find(self, key: str) -> Completion | None:
+        rows = await self._db.execute(
+            f"SELECT {_COLUMNS} FROM completions WHERE basket_key = ?", key
+        )
+        return Completion.from_row(rows[0]) if rows else None
+
+    async def get(self, completion_id: str) -> Completion | None:
+        rows = await self._db.execute(
+            f"SELECT {_COLUMNS} FROM completions WHERE id = ?", completion_id
+        )
+        return Completion.from_row(rows[0]) if rows else None
+
+    async def current(self, completion: Completion) -> Completion:
+        """The row as it is now (completions are never deleted)."""
+        latest = await self.get(completion.id)
+        assert latest is not None, "completions are never deleted"
+        return latest
+
+    async def latest(self, customer_id: str, *, since: float) -> Completion | None:
+        """The customer's most recently started completion updated since `since`, if any."""
+        rows = await self._db.execute(
+            f"SELECT {_COLUMNS} FROM completions WHERE customer_id = ? "
+            "AND updated_at >= ? ORDER BY created_at DESC LIMIT 1",
+            customer_id,
+            since,
+        )
+        return Completion.from_row(rows[0]) if rows else None
+
+    async def claim(
+        self,
+        *,
+        key: str,
+        customer_id: str,
+        launch_id: str | None,
+        basket_guid: str,
+        cart_token: str,
+        locale: Locale,
+        total: Decimal | None,
+        currency: str | None,
+    ) -> tuple[Completion, bool]:
+        """Insert the pending row for this basket; `(row, True)` only for the one winner."""
+        now = self._clock()
+        completion_id = secrets.token_urlsafe(12)
+        rows = await self._db.execute(
+            "INSERT INTO completions (id, basket_key, customer_id, launch_id, basket_guid, "
+            "cart_token, locale, state, retryable, attempts, total, currency, support_code, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?, ?, ?, ?) "
+            f"ON CONFLICT (basket_key) DO NOTHING RETURNING {_COLUMNS}",
+            completion_id,
+            key,
+            customer_id,
+            launch_id,
+            basket_guid,
+            cart_token,
+            locale,
+            CompletionState.PENDING,
+            _money(total),
+            currency,
+            support_code(completion_id),
+            now,
+            now,
+        )
+        if rows:
+            return Completion.from_row(rows[0]), True
+        existing = await self.find(key)
+        assert existing is not None, "a conflicting row exists by definition"
+        return existing, False
+
+    async def reclaim(
+        self, completion: Completion, *, total: Decimal | None, currency: str | None
+    ) -> Completion | None:
+        """Take a retryable failed row back to pending; None if another request did first."""
+        return await self._change(
+            "state = ?, retryable = 0, attempts = attempts + 1, error_kind = NULL, "
+            "total = ?, currency = ?, updated_at = ?",
+            [CompletionState.PENDING, _money(total), currency, self._clock()],
+            "id = ? AND state = ? AND retryable = 1",
+            [completion.id, CompletionState.FAILED],
+        )
+
+    async def transition(
+        self,
+        completion: Completion,
+        *,
+        from_states: tuple[CompletionState, ...],
+        state: CompletionState,
+        retryable: bool = False,
+        error_kind: ErrorKind | None = None,
+        order_guid: str | None = None,
+        increment_id: str | None = None,
+        order_code: str | None = None,
+        total: Decimal | None = None,
+        currency: str | None = None,
+        stale_before: float | None = None,
+    ) -> Completion | None:
+        """Compare-and-set the state; None when the row was no longer in `from_states`
+        (or, with `stale_before`, was updated since then)."""
+        where = f"id = ? AND state IN ({', '.join('?' for _ in from_states)})"
+        where_params: list[Any] = [completion.id, *from_states]
+        if stale_before is not None:
+            where += " AND updated_at < ?"
+            where_params.append(stale_before)
+        return await self._change(
+            "state = ?, retryable = ?, error_kind = ?, "
+            "order_guid = COALESCE(?, order_guid), increment_id = COALESCE(?, increment_id), "
+            "order_code = COALESCE(?, order_code), total = COALESCE(?, total), "
+            "currency = COALESCE(?, currency), updated_at = ?",
+            [
+                state,
+                int(retryable),
+                error_kind,
+                order_guid,
+                increment_id,
+                order_code,
+                _money(total),
+                currency,
+                self._clock(),
+            ],
+            where,
+            where_params,
+        )
+
+    async def _change(
+        self, assignments: str, params: list[Any], where: str, where_params: list[Any]
+    ) -> Completion | None:
+        sql = f"UPDATE completions SET {assignments} WHERE {where} RETURNING {_COLUMNS}"
+
+        def work(db: Executor) -> Completion | None:
+            rows = db.execute(sql, [*params, *where_params])
+            if not rows:
+                return None
+            changed = Completion.from_row(rows[0])
+            for observer in self._observers:
+                observer(db, changed)
+            return changed
+
+        if not self._observers:  # one statement is atomic on its own: skip BEGIN/COMMIT
+            rows = await self._db.execute(sql, *params, *where_params)
+            return Completion.from_row(rows[0]) if rows else None
+        return await self._db.transaction(work)
