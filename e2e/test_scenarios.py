@@ -317,7 +317,8 @@ def test_launch_link_expired(page: Page, stack: Stack) -> None:
 def test_tampered_cookie_shows_a_clear_page(page: Page, launch: Any, stack: Stack) -> None:
     open_shop(page, launch)
     cookie = next(c for c in page.context.cookies() if c["name"] == "wvh_session")
-    page.context.add_cookies([{**cookie, "value": cookie["value"][:-4] + "AAAA"}])
+    tampered = {**cookie, "value": cookie["value"][:-4] + "AAAA"}
+    page.context.add_cookies([tampered])  # type: ignore[list-item]  # a Cookie is a SetCookieParam
     response = page.goto("/shop")
     assert response is not None
     assert response.status == 401

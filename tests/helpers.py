@@ -15,7 +15,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
+import httpx2
 import psycopg
+from anyio.from_thread import BlockingPortal
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.testclient import TestClient
@@ -105,7 +107,7 @@ def host_client(
 
 def create_launch(
     client: TestClient, customer: dict[str, Any] | None = None, **body: Any
-) -> httpx.Response:
+) -> httpx2.Response:
     payload = {"customer": customer or customer_payload(), "locale": "en", **body}
     return client.post(
         "/api/v1/launches", json=payload, headers={"Authorization": f"Bearer {PARTNER_KEY}"}
@@ -151,7 +153,7 @@ def review_form(client: TestClient) -> dict[str, str]:
     return {"csrf": csrf.group(1), "basket": basket.group(1)}
 
 
-def confirm(client: TestClient, form: dict[str, str]) -> httpx.Response:
+def confirm(client: TestClient, form: dict[str, str]) -> httpx2.Response:
     return client.post("/checkout/complete", data=form, headers={"Origin": HOST})
 
 
@@ -196,6 +198,12 @@ def arm(sandbox: Starlette, **fault: Any) -> None:
 # --- reaching into the host app under test ---------------------------------------------
 
 
+def portal(client: TestClient) -> BlockingPortal:
+    """The event loop of the app under test (inside `with TestClient(...)`)."""
+    assert client.portal is not None, "use the TestClient inside `with`"
+    return client.portal
+
+
 def session_of(client: TestClient) -> CustomerSession:
     """The session the client's cookie holds, as the host reads it."""
     cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
@@ -209,11 +217,11 @@ def claim_current_basket(client: TestClient) -> tuple[Completion, EcomOrder]:
     """Claim the client's live basket in the ledger as a Confirm would, without calling
     Minted (what a process that dies mid-Complete leaves behind)."""
     services = client.app_state["services"]
-    view = client.portal.call(services.baskets.read, session_of(client))
+    view = portal(client).call(services.baskets.read, session_of(client))
     basket = view.basket
     assert basket is not None
     ref = BasketRef.of(view.session, basket)
-    claimed, won = client.portal.call(
+    claimed, won = portal(client).call(
         lambda: services.ledger.completions.claim(
             key=ref.key,
             customer_id=view.session.customer_id,

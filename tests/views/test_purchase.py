@@ -18,6 +18,7 @@ from tests.helpers import (
     enter_shop,
     host_client,
     order_page,
+    portal,
     put_item,
     review_form,
 )
@@ -91,7 +92,7 @@ def test_fifty_concurrent_completes_make_one_upstream_call(
     assert len(locations) == 1, "every response shows the same order"
     assert calls(sandbox, "complete") == 1
     assert order_page(any_host, locations.pop())["state"] == "completed"
-    rows = any_host.portal.call(
+    rows = portal(any_host).call(
         any_host.app_state["services"].ledger.database.execute, "SELECT id FROM completions"
     )
     assert len(rows) == 1
