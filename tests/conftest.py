@@ -5,14 +5,16 @@ Importable helpers are in `tests/helpers.py`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from tests.helpers import Clock, host_client, make_settings, postgres_schema
+from webview_host.services import Services, open_services
 
 
 @pytest.fixture
@@ -65,3 +67,12 @@ def any_host(sandbox: Starlette, database_url: str, clock: Clock) -> Iterator[Te
     """The host over each ledger backend in turn."""
     with host_client(sandbox, database_url, clock) as client:
         yield client
+
+
+@pytest.fixture
+async def services(sandbox: Starlette, sqlite_url: str, clock: Clock) -> AsyncIterator[Services]:
+    """The host's services over the in-process sandbox, driven without HTTP."""
+    settings = make_settings(database_url=sqlite_url)
+    transport = httpx.ASGITransport(app=sandbox)
+    async with open_services(settings, minted_transport=transport, clock=clock) as opened:
+        yield opened

@@ -17,25 +17,15 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.templating import Jinja2Templates
 
-from .basket import BasketService
-from .checkout import Checkout, Reconciler
-from .launches import LaunchService
-from .ledger import Ledger
-from .minted import MintedClient
 from .resources import package_dir
 from .security import AccessLogMiddleware, SecurityHeadersMiddleware
-from .sessions import CHECKOUT_SALT, SessionStore, Signer
+from .services import Services, open_services
 from .settings import Settings
 from .views import api, health, pages, partner_api
-from .views.common import Services
 from .views.errors import HANDLERS
 
 logger = logging.getLogger(__name__)
-
-# How long a signed Confirm form stays valid: long enough to read the review page.
-CHECKOUT_FORM_MAX_AGE = 30 * 60
 
 
 def create_app(
@@ -49,47 +39,17 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Services]]:
-        ledger = Ledger.open(settings.database_url, clock=clock)
-        await ledger.migrate()
-        minted = MintedClient.from_settings(settings, transport=minted_transport)
-        baskets = BasketService(minted, ledger)
-        reconciler = Reconciler(
-            minted, ledger, pending_stale_seconds=settings.pending_stale_seconds, clock=clock
-        )
-        services = Services(
-            settings=settings,
-            minted=minted,
-            ledger=ledger,
-            launches=LaunchService(settings, minted, ledger),
-            baskets=baskets,
-            checkout=Checkout(
-                minted,
-                ledger,
-                baskets,
-                reconciler,
-                Signer(settings.cookie_keys, CHECKOUT_SALT, CHECKOUT_FORM_MAX_AGE),
-                clock=clock,
-            ),
-            reconciler=reconciler,
-            sessions=SessionStore(
-                settings.cookie_keys,
-                max_age=settings.session_max_age,
-                secure=settings.secure_cookies,
-            ),
-            templates=Jinja2Templates(directory=package_dir("templates")),
-        )
-        if settings.sandbox_mode:
-            logger.warning(
-                "SANDBOX MODE: Minted calls go to the bundled sandbox at %s with development "
-                "credentials. Set WVH_MINTED_BASE_URL for a real Minted.",
-                settings.minted_base_url,
-            )
-        logger.info("ledger: %s", ledger.backend_name)
-        try:
+        async with open_services(
+            settings, minted_transport=minted_transport, clock=clock
+        ) as services:
+            if settings.sandbox_mode:
+                logger.warning(
+                    "SANDBOX MODE: Minted calls go to the bundled sandbox at %s with development "
+                    "credentials. Set WVH_MINTED_BASE_URL for a real Minted.",
+                    settings.minted_base_url,
+                )
+            logger.info("ledger: %s", services.ledger.backend_name)
             yield {"services": services}
-        finally:
-            await minted.aclose()
-            await ledger.close()
 
     routes = [
         Route("/", pages.index, methods=["GET"]),

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from webview_host.minted.client import _unwrap
+from webview_host.minted.envelope import unwrap
 from webview_host.minted.models import (
     EcomOrder,
     Order,
@@ -88,7 +88,7 @@ def test_every_seed_parses_and_gives_back_every_documented_value(name: str, mode
 def _unwrap_bytes(body: bytes) -> Any:
     import httpx
 
-    return _unwrap(httpx.Response(200, content=body))
+    return unwrap(httpx.Response(200, content=body))
 
 
 def test_active_basket_money_is_exact_decimal() -> None:

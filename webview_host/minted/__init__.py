@@ -1,6 +1,7 @@
 """The Minted Connect API: typed client, models and exception tree."""
 
-from .client import BearerAuth, MintedClient
+from .auth import BearerAuth
+from .client import MintedClient
 from .errors import (
     MintedAPIError,
     MintedError,

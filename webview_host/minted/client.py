@@ -12,41 +12,22 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 import logging
-from collections.abc import Generator, Mapping, Sequence
-from decimal import Decimal
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from ..settings import Settings
-from .errors import (
-    STATUS_ERRORS,
-    MintedAPIError,
-    MintedProtocolError,
-    MintedUnavailable,
-)
+from .auth import BearerAuth
+from .envelope import parse, unwrap
+from .errors import MintedUnavailable
 from .models import EcomOrder, Order, OrderResponse, Page, SellItem, TokenGrant
 
 logger = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
-
-
-class BearerAuth(httpx.Auth):
-    """`Authorization: Bearer <token>` for the token-scoped webview endpoints."""
-
-    def __init__(self, token: str) -> None:
-        self._token = token
-
-    def __repr__(self) -> str:
-        return "BearerAuth(token='****')"
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = f"Bearer {self._token}"
-        yield request
 
 
 class MintedClient:
@@ -114,7 +95,7 @@ class MintedClient:
     async def create_token(self, customer: Mapping[str, Any], *, locale: str = "tr") -> TokenGrant:
         """Create Token: a bearer token for this customer's webview session."""
         data = await self._call("POST", self._create_token_path, json=dict(customer), locale=locale)
-        return _parse(TokenGrant, data)
+        return parse(TokenGrant, data)
 
     async def get_active_basket(self, token: str, *, locale: str = "tr") -> EcomOrder:
         """Get Active Basket (Bearer). Raises `MintedNotFound` when there is none."""
@@ -125,13 +106,13 @@ class MintedClient:
             locale=locale,
             retries=self._read_retries,
         )
-        return _parse(EcomOrder, data)
+        return parse(EcomOrder, data)
 
     async def complete(self, customer_id: str, cart_token: str, *, locale: str = "tr") -> EcomOrder:
         """Complete the basket into an order. Never retried: see the module docstring."""
         body = {"external_customer_id": customer_id, "cart_token": cart_token}
         data = await self._call("POST", self._complete_path, json=body, locale=locale)
-        return _parse(EcomOrder, data)
+        return parse(EcomOrder, data)
 
     # --- E-commerce -------------------------------------------------------
 
@@ -143,7 +124,7 @@ class MintedClient:
         data = await self._call(
             "POST", "/partner/ecom/getorder", json=body, locale=locale, retries=self._read_retries
         )
-        return _parse(EcomOrder, data)
+        return parse(EcomOrder, data)
 
     async def clear_basket(
         self, customer_id: str, cart_token: str, *, locale: str = "tr"
@@ -151,7 +132,7 @@ class MintedClient:
         """Clear Basket (Delete Items): the emptied basket."""
         body = {"external_customer_id": customer_id, "cart_token": cart_token}
         data = await self._call("DELETE", "/partner/ecom/basket/empty", json=body, locale=locale)
-        return _parse(EcomOrder, data)
+        return parse(EcomOrder, data)
 
     async def get_incomplete_baskets(
         self,
@@ -180,7 +161,7 @@ class MintedClient:
         data = await self._call(
             "GET", "/partner/ecom/baskets", params=params, locale=locale, retries=self._read_retries
         )
-        return _parse(Page[EcomOrder], data)
+        return parse(Page[EcomOrder], data)
 
     # --- Partner ----------------------------------------------------------
 
@@ -206,7 +187,7 @@ class MintedClient:
         data = await self._call(
             "POST", "/partner/order", json=body, locale=locale, retries=self._read_retries
         )
-        return _parse(Order, data)
+        return parse(Order, data)
 
     async def sell(
         self,
@@ -226,7 +207,7 @@ class MintedClient:
         if currency is not None:
             body["currency_code"] = currency
         data = await self._call("POST", "/partner/order/digital/sell", json=body, locale=locale)
-        return _parse(OrderResponse, data)
+        return parse(OrderResponse, data)
 
     # --- transport --------------------------------------------------------
 
@@ -289,58 +270,4 @@ class MintedClient:
             raise MintedUnavailable(
                 f"The connection to Minted failed: {type(exc).__name__}", request_sent=True
             ) from exc
-        return _unwrap(response)
-
-
-def _unwrap(response: httpx.Response) -> Any:
-    """The `data` of a success envelope, or the matching exception."""
-    status = response.status_code
-    if status >= 500:
-        raise MintedUnavailable(f"Minted answered {status}", request_sent=True, status=status)
-    try:
-        payload = json.loads(response.content, parse_float=Decimal)
-    except ValueError:
-        raise MintedProtocolError(
-            f"Minted answered {status} with a body that is not JSON "
-            f"({response.headers.get('content-type', 'no content-type')})",
-            status=status,
-        ) from None
-    envelope = payload if isinstance(payload, dict) else {}
-    if status >= 400 or envelope.get("success") is False:
-        error_type = STATUS_ERRORS.get(status, MintedAPIError)
-        message = envelope.get("message")
-        code = envelope.get("code")
-        raise error_type(
-            status,
-            message if isinstance(message, str) else "",
-            code if isinstance(code, int) else None,
-            _field_errors(envelope.get("errors")),
-        )
-    if "data" not in envelope or envelope.get("success") is not True:
-        raise MintedProtocolError(
-            f"Minted answered {status} without the documented envelope", status=status
-        )
-    return envelope["data"]
-
-
-def _field_errors(raw: Any) -> dict[str, list[str]]:
-    """Laravel-style `{field: [messages]}`, tolerating a bare string per field."""
-    if not isinstance(raw, dict):
-        return {}
-    errors: dict[str, list[str]] = {}
-    for field, messages in raw.items():
-        if isinstance(messages, str):
-            errors[str(field)] = [messages]
-        elif isinstance(messages, list):
-            errors[str(field)] = [str(m) for m in messages]
-    return errors
-
-
-def _parse(model: type[M], data: Any) -> M:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors()[:5])
-        raise MintedProtocolError(
-            f"Minted's {model.__name__} did not match the documented shape (fields: {fields})"
-        ) from None
+        return unwrap(response)

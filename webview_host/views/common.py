@@ -2,38 +2,17 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.templating import Jinja2Templates
 
-from ..basket import BasketService
-from ..checkout import Checkout, Reconciler
 from ..i18n import format_money, format_weight, translator
-from ..launches import LaunchService
-from ..ledger import Completion, Ledger
-from ..minted import MintedClient
-from ..sessions import CustomerSession, SessionStore
-from ..settings import Settings
+from ..ledger import Completion
+from ..services import Services
+from ..sessions import CustomerSession
 from ..types import Locale, is_locale
-
-
-@dataclasses.dataclass(frozen=True)
-class Services:
-    """The long-lived objects the lifespan opens; views reach them through `services()`."""
-
-    settings: Settings
-    minted: MintedClient
-    ledger: Ledger
-    launches: LaunchService
-    baskets: BasketService
-    checkout: Checkout
-    reconciler: Reconciler
-    sessions: SessionStore
-    templates: Jinja2Templates
 
 
 class NoSession(Exception):
