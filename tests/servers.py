@@ -31,15 +31,25 @@ def free_port() -> int:
 class Server:
     """One uvicorn process serving one of our app factories."""
 
-    def __init__(self, name: str, factory: str, port: int, env: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        name: str,
+        factory: str,
+        port: int,
+        env: Mapping[str, str],
+        *,
+        python: str = sys.executable,
+        cwd: Path | None = None,
+    ) -> None:
         self.name = name
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         self.log_path = Path(tempfile.mkstemp(prefix=f"wvh-{name}-", suffix=".log")[1])
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(  # noqa: S603 - our interpreter, our module
-            uvicorn_command(factory, port),
+            uvicorn_command(factory, port, python),
             env={**os.environ, **env},
+            cwd=cwd,
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
@@ -72,9 +82,15 @@ class Server:
 
 @contextlib.contextmanager
 def running(
-    name: str, factory: str, env: Mapping[str, str], port: int | None = None
+    name: str,
+    factory: str,
+    env: Mapping[str, str],
+    port: int | None = None,
+    *,
+    python: str = sys.executable,
+    cwd: Path | None = None,
 ) -> Iterator[Server]:
-    server = Server(name, factory, port or free_port(), env)
+    server = Server(name, factory, port or free_port(), env, python=python, cwd=cwd)
     try:
         server.wait_ready()
         yield server

@@ -16,9 +16,7 @@ pytestmark = pytest.mark.anyio
 async def test_a_launch_link_is_a_one_time_code_under_the_public_url(
     services: Services, clock: Clock
 ) -> None:
-    url, expires = await services.launches.create(
-        customer_payload(), locale="en", return_url=None
-    )
+    url, expires = await services.launches.create(customer_payload(), locale="en", return_url=None)
     code = url.removeprefix(f"{HOST}/launch/")
     assert len(code) >= 22, "128 random bits"
     assert expires == pytest.approx(clock() + services.settings.launch_ttl, abs=1)

@@ -26,10 +26,10 @@ SAMPLE_CUSTOMER = (
 )
 
 
-def uvicorn_command(factory: str, port: int) -> list[str]:
+def uvicorn_command(factory: str, port: int, python: str = sys.executable) -> list[str]:
     """Serve one of our app factories on a loopback port, without uvicorn's access log
     (ours names routes, not paths)."""
-    return [sys.executable, "-m", "uvicorn", "--factory", factory, "--host", "127.0.0.1",
+    return [python, "-m", "uvicorn", "--factory", factory, "--host", "127.0.0.1",
             "--port", str(port), "--no-access-log"]  # fmt: skip
 
 

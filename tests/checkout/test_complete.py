@@ -87,8 +87,10 @@ async def test_review_points_at_an_order_in_progress(
     review = await reviewed(services, session)
     arm(sandbox, endpoint="complete", kind="delay", seconds=0.3)
     completing = asyncio.create_task(services.checkout.complete(session, review.basket_ref))
-    while await services.ledger.completions.latest(session.customer_id, since=0) is None:
-        await asyncio.sleep(0.01)  # the poll interval: until the claim is in the ledger
+    for _ in range(500):  # poll until the claim is in the ledger
+        if await services.ledger.completions.latest(session.customer_id, since=0):
+            break
+        await asyncio.sleep(0.01)
     during = await services.checkout.review(session)
     assert isinstance(during, OrderInProgress)
     completion, _ = await completing
