@@ -86,9 +86,8 @@ def test_every_seed_parses_and_gives_back_every_documented_value(name: str, mode
 
 
 def _unwrap_bytes(body: bytes) -> Any:
-    import httpx
 
-    return unwrap(httpx.Response(200, content=body))
+    return unwrap(200, body)
 
 
 def test_active_basket_money_is_exact_decimal() -> None:

@@ -14,20 +14,21 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
+import anyio
 import httpx
-from pydantic import BaseModel
 
 from ..settings import Settings
 from .auth import BearerAuth
 from .envelope import parse, unwrap
-from .errors import MintedUnavailable
+from .errors import MintedProtocolError, MintedUnauthorized, MintedUnavailable
 from .models import EcomOrder, Order, OrderResponse, Page, SellItem, TokenGrant
 
 logger = logging.getLogger(__name__)
 
-M = TypeVar("M", bound=BaseModel)
+# The largest answer read from Minted; a basket of many lines is a few tens of KB.
+MAX_ANSWER_BYTES = 4 * 1024 * 1024
 
 
 class MintedClient:
@@ -51,10 +52,14 @@ class MintedClient:
         headers = {"x-client-id": client_id, "Accept": "application/json"}
         if api_version:
             headers["api-version"] = api_version
+        # `timeout` is a deadline for the whole call (auth round trips and a slowly
+        # dripping body included); connecting gets half of it, so a connect failure is
+        # told apart from a call that was sent.
+        self._deadline = timeout
         self._http = httpx.AsyncClient(
             base_url=base_url,
             headers=headers,
-            timeout=timeout,
+            timeout=httpx.Timeout(timeout, connect=timeout / 2),
             transport=transport,
             follow_redirects=False,
         )
@@ -250,14 +255,20 @@ class MintedClient:
         params: Mapping[str, str] | None,
     ) -> Any:
         try:
-            response = await self._http.request(
-                method,
-                path,
-                auth=auth,
-                json=body,
-                params=params,
-                headers={"Accept-Language": locale},
-            )
+            with anyio.fail_after(self._deadline):
+                async with self._http.stream(
+                    method,
+                    path,
+                    auth=auth,
+                    json=body,
+                    params=params,
+                    headers={"Accept-Language": locale},
+                ) as response:
+                    content = await _read_capped(response)
+        except TimeoutError as exc:
+            raise MintedUnavailable(
+                f"Minted did not answer within the {self._deadline:g} s deadline", request_sent=True
+            ) from exc
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             raise MintedUnavailable(
                 f"Could not connect to Minted: {type(exc).__name__}", request_sent=False
@@ -270,4 +281,27 @@ class MintedClient:
             raise MintedUnavailable(
                 f"The connection to Minted failed: {type(exc).__name__}", request_sent=True
             ) from exc
-        return unwrap(response)
+        except NotImplementedError as exc:
+            # httpx.DigestAuth cannot answer a challenge that offers only qop="auth-int":
+            # the authenticated request never left, so this is a refusal, not a lost call.
+            raise MintedUnauthorized(
+                401, f"Minted's Digest challenge cannot be answered: {exc}"
+            ) from exc
+        except httpx.HTTPError as exc:
+            raise MintedProtocolError(f"Minted's answer could not be read: {exc!r}") from exc
+        return unwrap(response.status_code, content, response.headers.get("content-type"))
+
+
+async def _read_capped(response: httpx.Response) -> bytes:
+    """The body, refusing one larger than `MAX_ANSWER_BYTES` (no Minted answer is near it)."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_ANSWER_BYTES:
+        raise MintedProtocolError(f"Minted's answer is {declared} bytes, over the limit")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > MAX_ANSWER_BYTES:
+            raise MintedProtocolError("Minted's answer is over the size limit")
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -10,7 +10,6 @@ import json
 from decimal import Decimal
 from typing import Any, TypeVar
 
-import httpx
 from pydantic import BaseModel, ValidationError
 
 from .errors import STATUS_ERRORS, MintedAPIError, MintedProtocolError, MintedUnavailable
@@ -18,19 +17,19 @@ from .errors import STATUS_ERRORS, MintedAPIError, MintedProtocolError, MintedUn
 M = TypeVar("M", bound=BaseModel)
 
 
-def unwrap(response: httpx.Response) -> Any:
-    """The `data` of a success envelope, or the matching exception."""
-    status = response.status_code
+def unwrap(status: int, content: bytes, content_type: str | None = None) -> Any:
+    """The `data` of a success envelope, or the matching exception.
+
+    An error status decides the exception whatever the body says (an empty or
+    HTML 401 from a gateway is still "unauthorized"); the body only adds
+    Minted's message and field errors when it is the documented JSON envelope.
+    """
     if status >= 500:
         raise MintedUnavailable(f"Minted answered {status}", request_sent=True, status=status)
     try:
-        payload = json.loads(response.content, parse_float=Decimal)
-    except ValueError:
-        raise MintedProtocolError(
-            f"Minted answered {status} with a body that is not JSON "
-            f"({response.headers.get('content-type', 'no content-type')})",
-            status=status,
-        ) from None
+        payload = json.loads(content, parse_float=Decimal)
+    except (ValueError, RecursionError):
+        payload = None
     envelope = payload if isinstance(payload, dict) else {}
     if status >= 400 or envelope.get("success") is False:
         error_type = STATUS_ERRORS.get(status, MintedAPIError)
@@ -41,6 +40,12 @@ def unwrap(response: httpx.Response) -> Any:
             message if isinstance(message, str) else "",
             code if isinstance(code, int) else None,
             _field_errors(envelope.get("errors")),
+        )
+    if payload is None:
+        raise MintedProtocolError(
+            f"Minted answered {status} with a body that is not JSON "
+            f"({content_type or 'no content-type'})",
+            status=status,
         )
     if "data" not in envelope or envelope.get("success") is not True:
         raise MintedProtocolError(
