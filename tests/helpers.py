@@ -27,7 +27,7 @@ from webview_host.checkout import BasketRef
 from webview_host.ledger import Completion
 from webview_host.minted import EcomOrder
 from webview_host.sandbox.faults import Fault
-from webview_host.sessions import CustomerSession
+from webview_host.sessions import CHECKOUT_SALT, CustomerSession, Signer
 from webview_host.settings import Settings
 
 HOST = "http://127.0.0.1:8000"
@@ -213,10 +213,13 @@ def session_of(client: TestClient) -> CustomerSession:
     return session
 
 
-def claim_current_basket(client: TestClient) -> tuple[Completion, EcomOrder]:
-    """Claim the client's live basket in the ledger as a Confirm would, without calling
-    Minted (what a process that dies mid-Complete leaves behind)."""
+def claim_current_basket(client: TestClient, form: dict[str, str]) -> tuple[Completion, EcomOrder]:
+    """Claim the client's live basket in the ledger as a Confirm of `form` would, without
+    calling Minted (what a process that dies mid-Complete leaves behind)."""
     services = client.app_state["services"]
+    signer = Signer(services.settings.cookie_keys, CHECKOUT_SALT, 60)
+    submitted = BasketRef.verify(signer, form["basket"])
+    assert submitted is not None
     view = portal(client).call(services.baskets.read, session_of(client))
     basket = view.basket
     assert basket is not None
@@ -231,6 +234,7 @@ def claim_current_basket(client: TestClient) -> tuple[Completion, EcomOrder]:
             locale=view.session.locale,
             total=basket.total,
             currency=basket.currency_code,
+            review_id=submitted.review,
         )
     )
     assert won

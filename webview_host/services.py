@@ -2,6 +2,7 @@
 
 `open_services` is what the app's lifespan runs; tests use it too, to drive
 the services without HTTP. Views reach the result through `request.state`.
+Background jobs (the reconciliation sweep) run while the services are open.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import dataclasses
 import time
 from collections.abc import AsyncIterator, Callable
 
+import anyio
 import httpx
 from starlette.templating import Jinja2Templates
 
@@ -22,6 +24,7 @@ from .minted import MintedClient
 from .resources import package_dir
 from .sessions import CHECKOUT_SALT, SessionStore, Signer
 from .settings import Settings
+from .workers import every
 
 # How long a signed Confirm form stays valid: long enough to read the review page.
 CHECKOUT_FORM_MAX_AGE = 30 * 60
@@ -53,11 +56,18 @@ async def open_services(
     ledger = Ledger.open(settings.database_url, clock=clock)
     try:
         await ledger.migrate()
-        async with MintedClient.from_settings(settings, transport=minted_transport) as minted:
+        async with (
+            MintedClient.from_settings(settings, transport=minted_transport) as minted,
+            anyio.create_task_group() as workers,
+        ):
             baskets = BasketService(minted, ledger)
             reconciler = Reconciler(
                 minted, ledger, pending_stale_seconds=settings.pending_stale_seconds, clock=clock
             )
+            if settings.reconcile_interval:
+                workers.start_soon(
+                    every, settings.reconcile_interval, reconciler.sweep, "reconcile"
+                )
             yield Services(
                 settings=settings,
                 minted=minted,
@@ -80,5 +90,6 @@ async def open_services(
                 ),
                 templates=Jinja2Templates(directory=package_dir("templates")),
             )
+            workers.cancel_scope.cancel()
     finally:
         await ledger.close()

@@ -14,7 +14,6 @@ from tests.helpers import (
     calls,
     claim_current_basket,
     confirm,
-    enter_shop,
     order_page,
     put_item,
     review_form,
@@ -97,9 +96,8 @@ def test_review_while_an_order_is_being_placed_shows_the_order(
     host: TestClient, sandbox_client: TestClient, sandbox: Starlette
 ) -> None:
     """A reload of /checkout mid-confirm leads to the order in progress, not a stale form."""
-    token = enter_shop(host)
-    put_item(sandbox_client, token, "MNT0001", 1)
-    claimed, _ = claim_current_basket(host)
+    _token, form = basket_reviewed(host, sandbox_client, "MNT0001")
+    claimed, _ = claim_current_basket(host, form)
     review = host.get("/checkout")
     assert review.status_code == 303
     assert review.headers["location"] == f"/orders/{claimed.id}"

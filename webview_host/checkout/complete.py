@@ -2,14 +2,16 @@
 
 Completing a reviewed basket (`Checkout.complete`):
 
-1. an existing completion for the basket key is settled and returned as it is
-   (double tap, back + resubmit, second tab: no second upstream call), unless
-   it failed in a way the customer may retry;
+1. a completion already recorded for the basket is settled and returned as it
+   is: every submit of one review page (double tap, back + resubmit, second tab,
+   another instance, early or late) gets that first outcome and no upstream
+   call. Only a submit from a *new* review may try a retryable failure again;
 2. the live basket is re-read and must still be the one reviewed (same key,
    same total, price fix not lapsed), otherwise `BasketChanged` sends the
-   customer back to review;
-3. the basket is claimed (unique key; a compare-and-set for a retry), and only
-   the winner calls Minted Complete;
+   customer back to review, unless the first submit recorded the basket
+   meanwhile (its Complete is why the basket is gone);
+3. the basket is claimed (unique key; a compare-and-set for a retry), the
+   claim is marked sent, and only then is Minted Complete called, once;
 4. Minted's answer is recorded; a lost answer makes the row `unknown`, settled
    by `Reconciler` from Minted's own record.
 """
@@ -83,7 +85,8 @@ class Checkout:
         self._clock = clock
 
     async def review(self, session: CustomerSession) -> Review | OrderInProgress:
-        """What the review page shows, or the order being placed (reload mid-confirm)."""
+        """What the review page shows, or the order being placed for this customer: a
+        reload mid-confirm, or a basket whose Complete is still unknown."""
         recent = await self._completions.latest(
             session.customer_id, since=self._clock() - RECENT_ORDER_SECONDS
         )
@@ -93,13 +96,20 @@ class Checkout:
                 return OrderInProgress(recent)
         view = await self._baskets.read(session)
         basket = view.basket if view.basket is not None and view.basket.items else None
+        if basket is not None:
+            ref = BasketRef.of(view.session, basket)
+            existing = await self._completions.find(ref.key)
+            if existing is not None and existing.state in (PENDING, UNKNOWN):
+                existing = await self._reconciler.settle(existing)
+                if existing.state in (PENDING, UNKNOWN):
+                    return OrderInProgress(existing)
         return Review(
             session=view.session,
             basket=basket,
             fees=fee_lines(basket) if basket is not None else [],
             lapsed=bool(basket and basket.pricefix and basket.pricefix.lapsed),
             recent_order=recent if recent is not None and recent.state is COMPLETED else None,
-            basket_ref=BasketRef.of(view.session, basket).sign(self._signer) if basket else "",
+            basket_ref=ref.sign(self._signer) if basket is not None else "",
         )
 
     async def complete(
@@ -109,27 +119,22 @@ class Checkout:
         ref = BasketRef.verify(self._signer, signed_ref)
         if ref is None:
             raise BasketChanged("changed")
-        existing = await self._completions.find(ref.key)
-        if existing is not None:
-            existing = await self._reconciler.settle(existing)
-            if not existing.retry_allowed:
-                return existing, session
+        recorded = await self._recorded(ref)
+        if recorded is not None:
+            return recorded, session
         view = await self._baskets.read(session)
         session = view.session
         try:
             basket = check_basket(ref, view.basket, session)
         except BasketChanged:
-            # A failed attempt's basket may have become an order after all (a late Complete).
-            if existing is not None:
-                found = await self._reconciler.read_minted(existing)
-                if found is not None and found.is_order:
-                    recorded = await self._reconciler.record_order(
-                        existing, found, from_states=(FAILED,)
-                    )
-                    return recorded, session
+            # The basket may be gone because a duplicate of this submit completed it.
+            recorded = await self._recorded(ref)
+            if recorded is not None:
+                return recorded, session
             raise
+        existing = await self._completions.find(ref.key)
         if existing is None:
-            claimed, won = await self._completions.claim(
+            owned, won = await self._completions.claim(
                 key=ref.key,
                 customer_id=session.customer_id,
                 launch_id=session.launch_id,
@@ -138,19 +143,36 @@ class Checkout:
                 locale=session.locale,
                 total=basket.total,
                 currency=basket.currency_code,
+                review_id=ref.review,
             )
             if not won:
-                return await self._reconciler.settle(claimed), session
+                return await self._reconciler.settle(owned), session
         else:
             reclaimed = await self._completions.reclaim(
-                existing, total=basket.total, currency=basket.currency_code
+                existing, total=basket.total, currency=basket.currency_code, review_id=ref.review
             )
             if reclaimed is None:
-                return await self._completions.current(existing), session
-            claimed = reclaimed
-        return await self._call_complete(claimed), session
+                return await self._reconciler.settle(
+                    await self._completions.current(existing)
+                ), session
+            owned = reclaimed
+        return await self._call_complete(owned), session
 
-    async def _call_complete(self, completion: Completion) -> Completion:
+    async def _recorded(self, ref: BasketRef) -> Completion | None:
+        """The basket's recorded outcome for this submit: None when there is none yet, or
+        when it failed retryably and this submit comes from a new review."""
+        existing = await self._completions.find(ref.key)
+        if existing is None:
+            return None
+        existing = await self._reconciler.settle(existing)
+        if existing.retry_allowed and existing.review_id != ref.review:
+            return None
+        return existing
+
+    async def _call_complete(self, claimed: Completion) -> Completion:
+        completion = await self._completions.mark_sent(claimed)
+        if completion is None:  # settled by a stale takeover meanwhile: not ours to send
+            return await self._reconciler.settle(await self._completions.current(claimed))
         code = completion.support_code
         logger.info(
             "calling Minted Complete for %s (attempt %d)",

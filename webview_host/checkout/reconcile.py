@@ -1,9 +1,17 @@
 """Settling completions whose outcome we do not know, from Minted's own record of the basket.
 
 A lost answer (timeout, dropped connection, 5xx, garbage) leaves a completion
-`unknown`; a pending row older than `pending_stale_seconds` (its process died
-mid-call) is treated the same way. Both are settled by reading Minted's
-E-commerce Get Order, never by completing again.
+`unknown`. It is settled only by what Minted's E-commerce Get Order shows,
+never by completing again and never by the clock: an order settles it as
+completed; a cart Minted no longer knows settles it as failed; a basket that
+is still a basket keeps it unknown, because a slow Minted may still be
+completing the call whose answer we lost.
+
+A pending row older than `pending_stale_seconds` belongs to a process that
+died mid-call. If its Complete was never sent (`sent_at` is empty) it failed,
+definitively, and may be retried; if it may have been sent it is unknown.
+`sweep` does this for every open completion, in the background, so outcomes
+are recorded even when no customer is looking.
 """
 
 from __future__ import annotations
@@ -13,7 +21,7 @@ import time
 from collections.abc import Callable
 
 from ..ledger import Completion, CompletionState, Ledger
-from ..minted import EcomOrder, MintedClient, MintedError
+from ..minted import EcomOrder, MintedClient, MintedError, MintedNotFound
 
 logger = logging.getLogger(__name__)
 
@@ -46,47 +54,60 @@ class Reconciler:
         if completion.state is UNKNOWN:
             return await self.reconcile(completion)
         stale_before = self._clock() - self._stale
-        if completion.state is PENDING and completion.updated_at < stale_before:
-            moved = await self._completions.transition(
-                completion, from_states=(PENDING,), state=UNKNOWN, stale_before=stale_before
-            )
-            if moved is not None:
-                logger.warning(
-                    "stale pending completion %s treated as unknown",
-                    completion.support_code,
-                    extra={"support_code": completion.support_code},
-                )
-                return await self.reconcile(moved)
+        if completion.state is not PENDING or completion.updated_at >= stale_before:
+            return completion
+        never_sent = completion.sent_at is None
+        moved = await self._completions.transition(
+            completion,
+            from_states=(PENDING,),
+            state=FAILED if never_sent else UNKNOWN,
+            retryable=never_sent,
+            error_kind="unavailable" if never_sent else None,
+            stale_before=stale_before,
+            sent=not never_sent,
+        )
+        if moved is None:  # another request settled it, or it was sent meanwhile
             return await self._completions.current(completion)
-        return completion
+        logger.warning(
+            "stale pending completion %s: %s",
+            completion.support_code,
+            "never sent, failed" if never_sent else "may have been sent, unknown",
+            extra={"support_code": completion.support_code},
+        )
+        return moved if never_sent else await self.reconcile(moved)
 
     async def reconcile(self, completion: Completion) -> Completion:
-        """Settle an unknown completion from Minted's own record of the basket.
-
-        An order settles it at once. A basket that is still a basket settles it as
-        failed only once the completion has been unknown for `pending_stale_seconds`:
-        a slow Minted may still be completing the call whose answer we lost.
-        """
-        found = await self.read_minted(completion)
-        if found is None:
+        """Settle an unknown completion from Minted's own record of the basket."""
+        try:
+            found = await self._get(completion)
+        except MintedNotFound:
+            # Minted does not know the cart: no Complete of it can succeed any more.
+            moved = await self._completions.transition(
+                completion,
+                from_states=(UNKNOWN,),
+                state=FAILED,
+                retryable=True,
+                error_kind="rejected",
+            )
+            logger.info(
+                "completion %s reconciled: Minted does not know the cart",
+                completion.support_code,
+                extra={"support_code": completion.support_code},
+            )
+            return moved or await self._completions.current(completion)
+        except MintedError as exc:
+            self._unreadable(completion, exc)
             return completion
         if found.is_order:
             return await self.record_order(completion, found, from_states=(UNKNOWN,))
-        if self._clock() - completion.updated_at < self._stale:
-            return completion
-        moved = await self._completions.transition(
-            completion,
-            from_states=(UNKNOWN,),
-            state=FAILED,
-            retryable=True,
-            error_kind="unavailable",
-        )
-        logger.info(
-            "completion %s reconciled: basket not completed",
-            completion.support_code,
-            extra={"support_code": completion.support_code},
-        )
-        return moved or await self._completions.current(completion)
+        return completion
+
+    async def sweep(self, *, limit: int = 100) -> list[Completion]:
+        """Settle every unknown and stale pending completion (oldest first, at most
+        `limit`); returns them as they are afterwards."""
+        stale_before = self._clock() - self._stale
+        found = await self._completions.open_ones(stale_before=stale_before, limit=limit)
+        return [await self.settle(completion) for completion in found]
 
     async def record_order(
         self,
@@ -116,14 +137,21 @@ class Reconciler:
     async def read_minted(self, completion: Completion) -> EcomOrder | None:
         """Minted's record of the completion's basket, or None when it cannot be read now."""
         try:
-            return await self._minted.get_ecom_order(
-                completion.customer_id, completion.cart_token, locale=completion.locale
-            )
+            return await self._get(completion)
         except MintedError as exc:
-            logger.warning(
-                "could not read Minted to reconcile %s: %s",
-                completion.support_code,
-                exc,
-                extra={"support_code": completion.support_code},
-            )
+            self._unreadable(completion, exc)
             return None
+
+    async def _get(self, completion: Completion) -> EcomOrder:
+        return await self._minted.get_ecom_order(
+            completion.customer_id, completion.cart_token, locale=completion.locale
+        )
+
+    @staticmethod
+    def _unreadable(completion: Completion, exc: MintedError) -> None:
+        logger.warning(
+            "could not read Minted to reconcile %s: %s",
+            completion.support_code,
+            exc,
+            extra={"support_code": completion.support_code},
+        )

@@ -9,6 +9,7 @@ reviewed.
 from __future__ import annotations
 
 import dataclasses
+import secrets
 from decimal import Decimal
 from typing import Any, Final, Literal
 
@@ -41,12 +42,18 @@ class BasketChanged(Exception):
 
 @dataclasses.dataclass(frozen=True)
 class BasketRef:
-    """What the customer reviewed, signed into the Confirm form."""
+    """What the customer reviewed, signed into the Confirm form.
+
+    `review` is new on every review page: every submit of one page (double taps,
+    resubmits, other tabs and instances) shares it and so gets one outcome; only a
+    new review may try a failed basket again.
+    """
 
     key: str
     guid: str
     total: str
     currency: str
+    review: str
 
     @classmethod
     def of(cls, session: CustomerSession, basket: EcomOrder) -> BasketRef:
@@ -55,6 +62,7 @@ class BasketRef:
             guid=basket.guid,
             total=str(basket.total if basket.total is not None else ""),
             currency=basket.currency_code or "",
+            review=secrets.token_urlsafe(9),
         )
 
     def sign(self, signer: Signer) -> str:

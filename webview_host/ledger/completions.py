@@ -8,8 +8,10 @@ Minted Complete for a basket.
     pending ──> completed           (Minted answered with the order)
        │  ├──> failed               (Minted refused, or the call never left us;
        │  │                          `retryable` rows may be claimed again)
-       │  └──> unknown ──> completed | failed   (answer lost; settled by reading Minted)
-       └─ a stale pending row (its process died) is settled like unknown
+       │  └──> unknown ──> completed | failed   (answer lost; settled only by
+       │                                        what Minted's own record shows)
+       └─ a stale pending row (its process died): failed if Complete was never
+          sent (`sent_at` is empty), unknown if it may have been
 
 Every change runs in one transaction with the observers registered through
 `on_change` (the webhook outbox writes its event there), so a state and what
@@ -46,7 +48,7 @@ class CompletionState(StrEnum):
 _COLUMNS = (
     "id, basket_key, customer_id, launch_id, basket_guid, cart_token, locale, state, retryable, "
     "attempts, total, currency, order_guid, increment_id, order_code, error_kind, support_code, "
-    "created_at, updated_at"
+    "created_at, updated_at, sent_at, review_id"
 )
 
 
@@ -88,6 +90,8 @@ class Completion:
     support_code: str
     created_at: float
     updated_at: float
+    sent_at: float | None  # when this attempt's Complete left (None: never sent)
+    review_id: str | None  # the review this attempt confirmed: its duplicates share it
 
     @classmethod
     def from_row(cls, row: Row) -> Completion:
@@ -164,6 +168,7 @@ class Completions:
         locale: Locale,
         total: Decimal | None,
         currency: str | None,
+        review_id: str | None = None,
     ) -> tuple[Completion, bool]:
         """Insert the pending row for this basket; `(row, True)` only for the one winner."""
         now = self._clock()
@@ -171,7 +176,8 @@ class Completions:
         rows = await self._db.execute(
             "INSERT INTO completions (id, basket_key, customer_id, launch_id, basket_guid, "
             "cart_token, locale, state, retryable, attempts, total, currency, support_code, "
-            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?, ?, ?, ?) "
+            "created_at, updated_at, review_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?, ?, ?, ?, ?) "
             f"ON CONFLICT (basket_key) DO NOTHING RETURNING {_COLUMNS}",
             completion_id,
             key,
@@ -186,6 +192,7 @@ class Completions:
             support_code(completion_id),
             now,
             now,
+            review_id,
         )
         if rows:
             return Completion.from_row(rows[0]), True
@@ -194,16 +201,44 @@ class Completions:
         return existing, False
 
     async def reclaim(
-        self, completion: Completion, *, total: Decimal | None, currency: str | None
+        self,
+        completion: Completion,
+        *,
+        total: Decimal | None,
+        currency: str | None,
+        review_id: str | None = None,
     ) -> Completion | None:
         """Take a retryable failed row back to pending; None if another request did first."""
         return await self._change(
             "state = ?, retryable = 0, attempts = attempts + 1, error_kind = NULL, "
-            "total = ?, currency = ?, updated_at = ?",
-            [CompletionState.PENDING, _money(total), currency, self._clock()],
+            "total = ?, currency = ?, updated_at = ?, sent_at = NULL, review_id = ?",
+            [CompletionState.PENDING, _money(total), currency, self._clock(), review_id],
             "id = ? AND state = ? AND retryable = 1",
             [completion.id, CompletionState.FAILED],
         )
+
+    async def mark_sent(self, completion: Completion) -> Completion | None:
+        """Record that Complete is about to leave; None when the row is no longer this
+        attempt's to send (a stale takeover settled it meanwhile)."""
+        now = self._clock()
+        return await self._change(
+            "sent_at = ?, updated_at = ?",
+            [now, now],
+            "id = ? AND state = ? AND sent_at IS NULL AND attempts = ?",
+            [completion.id, CompletionState.PENDING, completion.attempts],
+        )
+
+    async def open_ones(self, *, stale_before: float, limit: int) -> list[Completion]:
+        """Unknown completions and stale pending ones, oldest first: what a sweep settles."""
+        rows = await self._db.execute(
+            f"SELECT {_COLUMNS} FROM completions WHERE state = ? "
+            "OR (state = ? AND updated_at < ?) ORDER BY updated_at LIMIT ?",
+            CompletionState.UNKNOWN,
+            CompletionState.PENDING,
+            stale_before,
+            limit,
+        )
+        return [Completion.from_row(row) for row in rows]
 
     async def transition(
         self,
@@ -219,14 +254,18 @@ class Completions:
         total: Decimal | None = None,
         currency: str | None = None,
         stale_before: float | None = None,
+        sent: bool | None = None,
     ) -> Completion | None:
         """Compare-and-set the state; None when the row was no longer in `from_states`
-        (or, with `stale_before`, was updated since then)."""
+        (or, with `stale_before`, was updated since then; or, with `sent`, its Complete
+        had or had not been sent)."""
         where = f"id = ? AND state IN ({', '.join('?' for _ in from_states)})"
         where_params: list[Any] = [completion.id, *from_states]
         if stale_before is not None:
             where += " AND updated_at < ?"
             where_params.append(stale_before)
+        if sent is not None:
+            where += " AND sent_at IS NOT NULL" if sent else " AND sent_at IS NULL"
         return await self._change(
             "state = ?, retryable = ?, error_kind = ?, "
             "order_guid = COALESCE(?, order_guid), increment_id = COALESCE(?, increment_id), "

@@ -73,6 +73,15 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
             "CREATE INDEX IF NOT EXISTS completions_customer ON completions (customer_id)",
         ),
     ),
+    Migration(
+        2,
+        "when Complete was sent, and which review each attempt confirmed",
+        (
+            "ALTER TABLE completions ADD COLUMN sent_at DOUBLE PRECISION",
+            "ALTER TABLE completions ADD COLUMN review_id TEXT",
+            "CREATE INDEX IF NOT EXISTS completions_open ON completions (state, updated_at)",
+        ),
+    ),
 )
 
 LATEST: Final = MIGRATIONS[-1].version
