@@ -16,6 +16,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from webview_host.app import create_app
+from webview_host.sandbox.settings import SandboxSettings
 from webview_host.settings import Settings
 
 HOST = "http://127.0.0.1:8000"
@@ -43,6 +44,13 @@ def make_settings(**overrides: str) -> Settings:
     env = {"WVH_PUBLIC_URL": HOST}
     env.update({f"WVH_{k.upper()}": v for k, v in overrides.items()})
     return Settings.from_env(env)
+
+
+def make_sandbox_settings(**overrides: str) -> SandboxSettings:
+    """The sandbox's settings as `make run` gives them, plus `WVH_<NAME>` overrides."""
+    env = {"WVH_SANDBOX": "1", "WVH_PUBLIC_URL": HOST}
+    env.update({f"WVH_{k.upper()}": v for k, v in overrides.items()})
+    return SandboxSettings.from_env(env)
 
 
 def customer_payload(external_id: str | None = None, **changes: Any) -> dict[str, Any]:
@@ -75,7 +83,7 @@ def clock() -> Clock:
 def sandbox(clock: Clock) -> Starlette:
     from webview_host.sandbox.app import create_app as create_sandbox
 
-    return create_sandbox(make_settings(), clock=clock)
+    return create_sandbox(make_sandbox_settings(), clock=clock)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 from tests.conftest import Clock, customer_payload, put_item
 from webview_host.sandbox import seeds
 from webview_host.sandbox.digest import DigestVerifier
+from webview_host.sandbox.responses import ecom_order
 
 # TestClient runs on httpx2, so its requests take httpx2 auth objects.
 DIGEST = httpx2.DigestAuth("sandbox-partner", "sandbox-password")
@@ -139,7 +140,7 @@ def test_generated_basket_has_the_documented_shape(sandbox_client: TestClient) -
 
 
 def test_price_fix_counts_down_lapses_and_refreshes() -> None:
-    from tests.conftest import make_settings
+    from tests.conftest import make_sandbox_settings as make_settings
     from webview_host.sandbox.app import create_app
 
     clock = Clock(frozen=True)
@@ -155,11 +156,11 @@ def test_price_fix_counts_down_lapses_and_refreshes() -> None:
         ).json()["data"]
         assert read["pricefix"]["remaining"] == 140
         clock.advance(142)
-        lapsed = store.render_basket(store.active_basket(store.customer_for_token(token)))
+        lapsed = ecom_order(store, store.active_basket(store.customer_for_token(token)))
         assert lapsed["pricefix"]["remaining"] == -2, "negative once lapsed, as documented"
         assert lapsed["total"] == Decimal(str(first["total"]))
         clock.advance(5)
-        refreshed = store.render_basket(store.active_basket(store.customer_for_token(token)))
+        refreshed = ecom_order(store, store.active_basket(store.customer_for_token(token)))
         assert refreshed["pricefix"]["updated"] is True
         assert refreshed["pricefix"]["remaining"] == 240
         assert refreshed["total"] != lapsed["total"], "a new price window has a new price"
@@ -238,7 +239,7 @@ def test_faults_apply_to_the_next_call_only(sandbox_client: TestClient, kind: st
 
 
 def test_faults_are_absent_when_disabled(clock: Clock) -> None:
-    from tests.conftest import make_settings
+    from tests.conftest import make_sandbox_settings as make_settings
     from webview_host.sandbox.app import create_app
 
     app = create_app(make_settings(sandbox_faults="false"), clock=clock)

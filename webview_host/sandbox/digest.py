@@ -60,15 +60,16 @@ class DigestVerifier:
         self._opaque = secrets.token_hex(16)
         self.stats = DigestStats()
 
-    def challenge(self, *, stale: bool = False) -> str:
-        """A `WWW-Authenticate` value with a fresh nonce."""
+    def challenge(self, *, stale: bool = False, qop: str = "auth") -> str:
+        """A `WWW-Authenticate` value with a fresh nonce (`qop` other than "auth" only
+        for the `auth_int` fault: the verifier itself accepts "auth" alone)."""
         now = self._clock()
         self._nonces = {n: t for n, t in self._nonces.items() if now - t < self._nonce_ttl}
         nonce = secrets.token_hex(16)
         self._nonces[nonce] = now
         self.stats.challenges += 1
         header = (
-            f'Digest realm="{self.realm}", qop="auth", algorithm={self.algorithm}, '
+            f'Digest realm="{self.realm}", qop="{qop}", algorithm={self.algorithm}, '
             f'nonce="{nonce}", opaque="{self._opaque}"'
         )
         return header + (", stale=true" if stale else "")
@@ -80,7 +81,7 @@ class DigestVerifier:
             return False
         try:
             params = parse_keqv_list(parse_http_list(authorization[7:]))
-        except ValueError:
+        except (ValueError, IndexError):  # no "=", or an empty value (`username=`)
             self.stats.rejected += 1
             return False
         required = ("username", "realm", "nonce", "uri", "response", "qop", "nc", "cnonce")
@@ -95,14 +96,14 @@ class DigestVerifier:
             return False
         issued = self._nonces.get(params["nonce"])
         digest = ALGORITHMS[self.algorithm]
-        ha1 = digest(f"{self._username}:{self.realm}:{self._password}".encode())
-        ha2 = digest(f"{method}:{uri}".encode())
+        ha1 = digest(_bytes(f"{self._username}:{self.realm}:{self._password}"))
+        ha2 = digest(_bytes(f"{method}:{uri}"))
         expected = digest(
-            f"{ha1}:{params['nonce']}:{params['nc']}:{params['cnonce']}:auth:{ha2}".encode()
+            _bytes(f"{ha1}:{params['nonce']}:{params['nc']}:{params['cnonce']}:auth:{ha2}")
         )
-        valid = hmac.compare_digest(expected, params["response"]) and hmac.compare_digest(
-            params["username"], self._username
-        )
+        # Bytes, not str: compare_digest raises TypeError on non-ASCII str (a 500 once).
+        valid = hmac.compare_digest(_bytes(expected), _bytes(params["response"]))
+        valid &= hmac.compare_digest(_bytes(params["username"]), _bytes(self._username))
         if not valid:
             self.stats.rejected += 1
             return False
@@ -111,3 +112,8 @@ class DigestVerifier:
         self.stats.accepted += 1
         self.stats.nonce_uses[params["nonce"]] = self.stats.nonce_uses.get(params["nonce"], 0) + 1
         return True
+
+
+def _bytes(text: str) -> bytes:
+    """UTF-8, lone surrogates included, so any str a caller sends can be hashed and compared."""
+    return text.encode("utf-8", "surrogatepass")
