@@ -96,14 +96,13 @@ class DigestVerifier:
             return False
         issued = self._nonces.get(params["nonce"])
         digest = ALGORITHMS[self.algorithm]
-        ha1 = digest(_bytes(f"{self._username}:{self.realm}:{self._password}"))
-        ha2 = digest(_bytes(f"{method}:{uri}"))
-        expected = digest(
-            _bytes(f"{ha1}:{params['nonce']}:{params['nc']}:{params['cnonce']}:auth:{ha2}")
-        )
+        ha1 = digest(b":".join(_utf8(v) for v in (self._username, self.realm, self._password)))
+        ha2 = digest(_wire(method) + b":" + _wire(uri))
+        fields = (params["nonce"], params["nc"], params["cnonce"], "auth")
+        expected = digest(b":".join([ha1.encode(), *(_wire(f) for f in fields), ha2.encode()]))
         # Bytes, not str: compare_digest raises TypeError on non-ASCII str (a 500 once).
-        valid = hmac.compare_digest(_bytes(expected), _bytes(params["response"]))
-        valid &= hmac.compare_digest(_bytes(params["username"]), _bytes(self._username))
+        valid = hmac.compare_digest(expected.encode(), _wire(params["response"]))
+        valid &= hmac.compare_digest(_wire(params["username"]), _utf8(self._username))
         if not valid:
             self.stats.rejected += 1
             return False
@@ -114,6 +113,16 @@ class DigestVerifier:
         return True
 
 
-def _bytes(text: str) -> bytes:
-    """UTF-8, lone surrogates included, so any str a caller sends can be hashed and compared."""
+def _wire(text: str) -> bytes:
+    """The bytes a client sent, from a header-derived str: servers decode header bytes
+    as latin-1, so encoding back restores what the client hashed. Text no header can
+    carry (from a direct caller) falls back to UTF-8."""
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        return _utf8(text)
+
+
+def _utf8(text: str) -> bytes:
+    """Configured values (user, password) as clients encode them; lone surrogates too."""
     return text.encode("utf-8", "surrogatepass")
