@@ -18,15 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import catalog
-from .state import (
-    AccessToken,
-    Basket,
-    BasketStatus,
-    Customer,
-    PriceFix,
-    SellLine,
-    SellOrder,
-)
+from .state import AccessToken, Basket, BasketStatus, Customer, PriceFix, SellLine, SellOrder
 from .validation import INVALID, OrderQuery, SandboxError, SellRequest, check_cart_token
 
 _ALNUM = string.ascii_letters + string.digits
