@@ -303,3 +303,14 @@ def test_customer_fields_are_validated_together(sandbox_client: TestClient) -> N
     response = sandbox_client.post("/partner/ecom/token", json=body, headers=HEADERS, auth=DIGEST)
     assert response.status_code == 422
     assert set(response.json()["errors"]) == {"email", "phone", "gender", "birthdate", "lastname"}
+
+
+def test_push_hook_without_a_hook_url_is_recorded(sandbox_client: TestClient) -> None:
+    _, order = completed_order(sandbox_client)
+    found = get_order(sandbox_client, {"guid": order["guid"], "push_hook": True})
+    assert found.status_code == 200
+    [push] = sandbox_client.get("/_sandbox/hooks").json()["hooks"]
+    assert (push["guid"], push["outcome"], push["url"]) == (order["guid"], "recorded", None)
+    assert push["order"] == found.json()["data"]
+    sandbox_client.post("/_sandbox/reset")
+    assert sandbox_client.get("/_sandbox/hooks").json()["hooks"] == [], "reset forgets pushes"

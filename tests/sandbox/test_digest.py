@@ -122,7 +122,7 @@ def test_non_ascii_response_over_http_is_a_401_challenge(sandbox_client: TestCli
     response = sandbox_client.post(
         "/partner/ecom/token",
         json={},
-        headers={**HEADERS, "Authorization": header.encode("utf-8")},  # as a phone would send
+        headers=[(b"x-client-id", b"web"), (b"authorization", header.encode())],  # UTF-8 bytes
     )
     assert response.status_code == 401
     assert response.headers["www-authenticate"].startswith("Digest ")

@@ -103,11 +103,10 @@ def completed_order(url: str) -> dict[str, Any]:
     customer = customer_payload()
     with httpx.Client(base_url=url, auth=DIGEST, headers=HEADERS) as minted:
         token = minted.post("/partner/ecom/token", json=customer).json()["data"]["token"]
-        basket = minted.put(
-            "/webview/api/basket/items/MNT0001",
+        basket = httpx.put(
+            f"{url}/webview/api/basket/items/MNT0001",
             json={"quantity": 1},
             headers={"Authorization": f"Bearer {token}"},
-            auth=None,
         ).json()["basket"]
         done = minted.post(
             "/partner/ecom/complete",

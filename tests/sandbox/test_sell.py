@@ -136,3 +136,14 @@ def test_an_expired_price_token_is_refused(frozen_client: TestClient, frozen_clo
     )
     assert response.status_code == 422
     assert "price_token" in response.json()["errors"]
+
+
+def test_a_sale_is_found_by_get_order(sandbox_client: TestClient, seller: dict[str, Any]) -> None:
+    sold = sell(sandbox_client, **seller, currency_code="EUR", items=[{"sku": "GAU", "amount": 2}])
+    order = sold.json()["data"]["orders"][0]
+    found = sandbox_client.post(
+        "/partner/order", json={"guid": order["guid"]}, headers=HEADERS, auth=DIGEST
+    )
+    assert found.status_code == 200
+    assert found.json()["data"] == order
+    assert (order["type"], order["currency_code"]) == ("Sell", "EUR")
