@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 @minted_endpoint("create_token")
 async def create_token(request: Request, body: dict[str, Any]) -> Response:
+    """Create Token (assumed shape, minted-contract.md): the customer, then a webview token."""
     store = store_of(request)
     token = store.create_token(validate_customer(body))
     return envelope(render.access_token(token, store.token_ttl))
@@ -40,6 +41,7 @@ async def create_token(request: Request, body: dict[str, Any]) -> Response:
 
 @minted_endpoint("get_active_basket")
 async def get_active_basket(request: Request, body: dict[str, Any]) -> Response:
+    """Get Active Basket (seed 002), Bearer: the token's customer's basket, or 404."""
     store = store_of(request)
     basket = store.active_basket(bearer_customer(request))
     if basket is None:
@@ -49,6 +51,7 @@ async def get_active_basket(request: Request, body: dict[str, Any]) -> Response:
 
 @minted_endpoint("complete")
 async def complete(request: Request, body: dict[str, Any]) -> Response:
+    """Complete (assumed shape): the basket becomes an order, once, within its price fix."""
     store = store_of(request)
     customer_id = check_external_id(body.get("external_customer_id"), "external_customer_id")
     basket = store.complete(customer_id, body.get("cart_token"))
@@ -63,6 +66,7 @@ async def complete(request: Request, body: dict[str, Any]) -> Response:
 
 @minted_endpoint("get_ecom_order")
 async def get_ecom_order(request: Request, body: dict[str, Any]) -> Response:
+    """E-commerce Get Order: a basket or order by customer and cart token (reconciliation)."""
     store = store_of(request)
     customer_id = check_external_id(body.get("customer_external_id"), "customer_external_id")
     return envelope(ecom_order(store, store.basket_for(customer_id, body.get("cart_token"))))
@@ -70,6 +74,7 @@ async def get_ecom_order(request: Request, body: dict[str, Any]) -> Response:
 
 @minted_endpoint("clear_basket")
 async def clear_basket(request: Request, body: dict[str, Any]) -> Response:
+    """Clear Basket (seed 000): the emptied Ecom Order."""
     store = store_of(request)
     customer_id = check_external_id(body.get("external_customer_id"), "external_customer_id")
     return envelope(ecom_order(store, store.clear(customer_id, body.get("cart_token"))))
@@ -77,6 +82,7 @@ async def clear_basket(request: Request, body: dict[str, Any]) -> Response:
 
 @minted_endpoint("get_incomplete_baskets")
 async def get_incomplete_baskets(request: Request, body: dict[str, Any]) -> Response:
+    """Get Incomplete Baskets (seed 001): a Laravel page of the customer's open baskets."""
     query = validate_baskets_query(request.query_params)
     store = store_of(request)
     baskets = store.incomplete_baskets(query.customer_id)
@@ -99,6 +105,7 @@ async def get_incomplete_baskets(request: Request, body: dict[str, Any]) -> Resp
 
 @minted_endpoint("get_order")
 async def get_order(request: Request, body: dict[str, Any]) -> Response:
+    """Get Order (Alternative) (seed 003): the Order Schema; `push_hook` pushes it too."""
     query = validate_order_query(body)
     store = store_of(request)
     found = store.find_order(query)
@@ -115,11 +122,13 @@ async def get_order(request: Request, body: dict[str, Any]) -> Response:
 
 @minted_endpoint("sell")
 async def sell(request: Request, body: dict[str, Any]) -> Response:
+    """Sell (Silver) (seed 004)."""
     return envelope(digital.sell(store_of(request), body))
 
 
 @minted_endpoint("prices")
 async def prices(request: Request, body: dict[str, Any]) -> Response:
+    """The price token Sell needs (the docs' Minted Prices; its shape is the sandbox's)."""
     return envelope(digital.issue_price_token(store_of(request)))
 
 

@@ -23,6 +23,7 @@ from .endpoints import ENDPOINTS
 from .faults import Fault, FaultError, FaultPlan
 from .hooks import HookPusher
 from .responses import Handler, MintedJSONResponse, ecom_order, json_body, store_of
+from .state import BasketStatus
 from .validation import SandboxError
 
 
@@ -94,7 +95,11 @@ async def customer(request: Request) -> Response:
     active = store.baskets.get(store.active.get(customer_id, ""))
     return MintedJSONResponse(
         {
-            "orders": [ecom_order(store, b) for b in store.orders_of(customer_id)],
+            "orders": [
+                ecom_order(store, b)
+                for b in store.baskets.values()
+                if b.customer_id == customer_id and b.status == BasketStatus.ORDER
+            ],
             "active_basket": ecom_order(store, active) if active else None,
         }
     )

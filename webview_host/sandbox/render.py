@@ -231,6 +231,7 @@ def hook_push(push: HookPush) -> dict[str, Any]:
 
 
 def customer_json(customer: Customer) -> dict[str, Any]:
+    """The Customer shape (seeds 000-003)."""
     p = customer.profile
     names = [p.get("firstname") or "", p.get("middlename") or "", p.get("lastname") or ""]
     return {
@@ -248,6 +249,7 @@ def customer_json(customer: Customer) -> dict[str, Any]:
 
 
 def address(customer: Customer, id_: int, *, billing: bool) -> dict[str, Any]:
+    """A shipping or billing address (a fixed sandbox address in the customer's name)."""
     p = customer.profile
     fullname = " ".join(x for x in (p.get("firstname"), p.get("lastname")) if x)
     address: dict[str, Any] = {"id": id_}

@@ -88,6 +88,7 @@ def bearer_token(request: Request) -> str:
 
 
 def bearer_customer(request: Request) -> Customer:
+    """The customer of the request's `Authorization: Bearer` token; 401 otherwise."""
     if not request.headers.get("authorization", "").startswith("Bearer "):
         raise SandboxError(401, "Unauthenticated.")
     return store_of(request).customer_for_token(bearer_token(request))

@@ -75,6 +75,7 @@ class SandboxStore:
         return token
 
     def customer_for_token(self, token: str) -> Customer:
+        """The token's customer; 401 when the token is unknown or expired."""
         grant = self.tokens.get(token)
         if grant is None or grant.expires_at <= self.clock():
             raise SandboxError(401, "Unauthenticated.")
@@ -174,6 +175,7 @@ class SandboxStore:
         }
 
     def basket_for(self, customer_id: str, cart_token: Any) -> Basket:
+        """The customer's basket by cart token; 422 for a malformed token, else 404."""
         check_cart_token(cart_token)
         basket = self.baskets.get(cart_token)
         if basket is None or basket.customer_id != customer_id:
@@ -202,6 +204,7 @@ class SandboxStore:
         return basket
 
     def clear(self, customer_id: str, cart_token: Any) -> Basket:
+        """Empty a basket (not an order)."""
         basket = self.basket_for(customer_id, cart_token)
         if basket.status != BasketStatus.BASKET:
             raise SandboxError(422, "This basket is already an order.")
@@ -220,13 +223,6 @@ class SandboxStore:
             key=lambda b: b.created_at,
             reverse=True,
         )
-
-    def orders_of(self, customer_id: str) -> list[Basket]:
-        return [
-            b
-            for b in self.baskets.values()
-            if b.customer_id == customer_id and b.status == BasketStatus.ORDER
-        ]
 
     def find_order(self, query: OrderQuery) -> Basket | SellOrder:
         """The completed basket or digital sale any of the query's keys names."""

@@ -107,12 +107,14 @@ def validate_customer(payload: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def check_cart_token(cart_token: Any) -> str:
+    """A cart token is exactly 32 characters (seed 000)."""
     if not isinstance(cart_token, str) or len(cart_token) != 32:
         raise SandboxError(422, INVALID, {"cart_token": ["Must be exactly 32 characters."]})
     return cart_token
 
 
 def check_external_id(value: Any, field: str) -> str:
+    """A customer's external id is 1 to 110 characters (seeds 000, 001)."""
     if not isinstance(value, str) or not 1 <= len(value) <= 110:
         raise SandboxError(422, INVALID, {field: ["Must be 1 to 110 characters."]})
     return value
@@ -129,6 +131,7 @@ class OrderQuery:
 
 
 def validate_order_query(body: Mapping[str, Any]) -> OrderQuery:
+    """Get Order (Alternative)'s body: at least one string key, `push_hook` a boolean."""
     fields = _Fields()
     guid, order_code, external_id = (
         fields.text(body, name) for name in ("guid", "order_code", "external_id")
@@ -160,6 +163,7 @@ def validate_sell(
     currencies: tuple[str, ...],
     price_token_valid: Callable[[str], bool],
 ) -> SellRequest:
+    """Sell's body, every field as seed 004 documents it, all errors in one 422."""
     fields = _Fields()
     price_token = fields.text(body, "price_token", required=True)
     if price_token is not None and not price_token_valid(price_token):
@@ -210,6 +214,7 @@ class BasketsQuery:
 
 
 def validate_baskets_query(query: Mapping[str, str]) -> BasketsQuery:
+    """Get Incomplete Baskets' query; empty values count as absent, as in the doc's curl."""
     fields = _Fields()
     customer_id = fields.text(query, "customer_external_id", required=True)
     if customer_id is not None and len(customer_id) > 110:
