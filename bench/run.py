@@ -25,7 +25,7 @@ from starlette.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.helpers import POSTGRES_URL, customer_payload, make_settings
+from tests.helpers import POSTGRES_URL, customer_payload, make_sandbox_settings, make_settings
 from webview_host.app import create_app
 from webview_host.sandbox.app import create_app as create_sandbox
 
@@ -52,7 +52,7 @@ def enter(client: TestClient) -> str:
 
 
 def bench_backend(database_url: str, n: int, rounds: int) -> dict[str, float]:
-    sandbox = create_sandbox(make_settings())
+    sandbox = create_sandbox(make_sandbox_settings())
     settings = make_settings(database_url=database_url)
     app = create_app(settings, minted_transport=httpx.ASGITransport(app=sandbox))
     results: dict[str, float] = {}

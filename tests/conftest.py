@@ -13,7 +13,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from tests.helpers import Clock, host_client, make_settings, postgres_schema
+from tests.helpers import Clock, host_client, make_sandbox_settings, make_settings, postgres_schema
 from webview_host.services import Services, open_services
 
 
@@ -32,7 +32,7 @@ def clock() -> Clock:
 def sandbox(clock: Clock) -> Starlette:
     from webview_host.sandbox.app import create_app as create_sandbox
 
-    return create_sandbox(make_settings(), clock=clock)
+    return create_sandbox(make_sandbox_settings(), clock=clock)
 
 
 @pytest.fixture

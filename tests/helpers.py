@@ -27,6 +27,7 @@ from webview_host.checkout import BasketRef
 from webview_host.ledger import Completion
 from webview_host.minted import EcomOrder
 from webview_host.sandbox.faults import Fault
+from webview_host.sandbox.settings import SandboxSettings
 from webview_host.sessions import CHECKOUT_SALT, CustomerSession, Signer
 from webview_host.settings import Settings
 
@@ -55,6 +56,13 @@ def make_settings(**overrides: str) -> Settings:
     env = {"WVH_PUBLIC_URL": HOST}
     env.update({f"WVH_{k.upper()}": v for k, v in overrides.items()})
     return Settings.from_env(env)
+
+
+def make_sandbox_settings(**overrides: str) -> SandboxSettings:
+    """The sandbox's settings as `make run` gives them, plus `WVH_<NAME>` overrides."""
+    env = {"WVH_SANDBOX": "1", "WVH_PUBLIC_URL": HOST}
+    env.update({f"WVH_{k.upper()}": v for k, v in overrides.items()})
+    return SandboxSettings.from_env(env)
 
 
 def customer_payload(external_id: str | None = None, **changes: Any) -> dict[str, Any]:

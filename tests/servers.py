@@ -108,6 +108,7 @@ HOST_FACTORY = "webview_host.app:create_app_from_env"
 def stack_env(host_port: int, sandbox_port: int, **extra: str) -> dict[str, str]:
     """The environment shared by a host and its sandbox on two loopback ports."""
     env = {
+        "WVH_SANDBOX": "1",  # both processes run in sandbox mode; the sandbox refuses otherwise
         "WVH_HOST_PORT": str(host_port),
         "WVH_SANDBOX_PORT": str(sandbox_port),
         "WVH_PUBLIC_URL": f"http://127.0.0.1:{host_port}",
