@@ -92,7 +92,7 @@ def stack(pytestconfig: pytest.Config) -> Iterator[Stack]:
         WVH_IFRAME_WATCHDOG_SECONDS="4",
         WVH_LAUNCH_TTL="8",  # short, so the expiry scenario waits seconds, not a minute
         WVH_MINTED_TIMEOUT="2",
-        WVH_PENDING_STALE_SECONDS="4",
+        WVH_PENDING_STALE_SECONDS="7",
     )
     with (
         running("sandbox", SANDBOX_FACTORY, env, sandbox_port) as sandbox,

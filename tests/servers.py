@@ -8,17 +8,22 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import httpx
 
+from tests.helpers import customer_payload
 from webview_host.run import uvicorn_command
+
+PARTNER_AUTH = {"Authorization": "Bearer dev-partner-key"}
 
 
 def free_port() -> int:
@@ -116,3 +121,45 @@ def stack_env(host_port: int, sandbox_port: int, **extra: str) -> dict[str, str]
     }
     env.update(extra)
     return env
+
+
+@contextlib.contextmanager
+def stack(database_url: str, *, hosts: int = 1, **extra: str) -> Iterator[tuple[Server, ...]]:
+    """A sandbox and `hosts` host instances sharing one ledger and the cookie keys:
+    (sandbox, host, host, ...)."""
+    sandbox_port, *host_ports = (free_port() for _ in range(hosts + 1))
+    env = stack_env(host_ports[0], sandbox_port, WVH_DATABASE_URL=database_url, **extra)
+    with contextlib.ExitStack() as servers:
+        started = [servers.enter_context(running("sandbox", SANDBOX_FACTORY, env, sandbox_port))]
+        for index, port in enumerate(host_ports):
+            host_env = {**env, "WVH_HOST_PORT": str(port)}
+            started.append(
+                servers.enter_context(running(f"host-{index}", HOST_FACTORY, host_env, port))
+            )
+        yield tuple(started)
+
+
+# --- the customer's steps, over TCP ------------------------------------------------------
+
+
+def shop_with_one_item(client: httpx.Client, sandbox: Server) -> tuple[dict[str, str], str]:
+    """Give this browser-like client a session and one gold bar; returns the review form."""
+    customer = customer_payload(f"proc-{uuid.uuid4().hex[:8]}")
+    launch = client.post("/api/v1/launches", json={"customer": customer}, headers=PARTNER_AUTH)
+    assert launch.status_code == 201, launch.text
+    assert client.get(launch.json()["launch_url"]).status_code == 303
+    shell = client.get("/shop").text
+    token = re.search(r"\?token=([A-Za-z0-9]+)&", shell)
+    assert token
+    put = httpx.put(
+        f"{sandbox.url}/webview/api/basket/items/MNT0001",
+        json={"quantity": 1},
+        headers={"Authorization": f"Bearer {token.group(1)}"},
+    )
+    assert put.status_code == 200
+    review = client.get("/checkout").text
+    form = {
+        name: re.search(rf'name="{name}" value="([^"]+)"', review).group(1)  # type: ignore[union-attr]
+        for name in ("csrf", "basket")
+    }
+    return form, customer["external_id"]

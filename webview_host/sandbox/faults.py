@@ -6,7 +6,7 @@ exist only in the sandbox process, and only with `WVH_SANDBOX_FAULTS` on.
 
 | kind | what the caller sees | the sandbox acts? |
 |---|---|---|
-| `delay` | the normal answer, `seconds` late | yes |
+| `delay` | the normal answer, `seconds` late | yes, then (even if the caller left) |
 | `timeout` | no answer for `seconds`, then the normal one | yes (answer lost) |
 | `hang` | no answer for `seconds`, then a 504 with an HTML body | no |
 | `drip` | status and headers at once, then the body one byte every `seconds` (1) | yes |

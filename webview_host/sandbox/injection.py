@@ -45,8 +45,11 @@ class FaultMiddleware:
         if fault is None:
             await self.app(scope, receive, send)
         elif fault.kind == FaultKind.DELAY:
+            # Minted has the whole request, and acts on it `seconds` later whether or not
+            # the caller is still waiting: a slow Minted, not a slow network.
+            replay = await _received(receive)
             await asyncio.sleep(fault.seconds)
-            await self.app(scope, receive, send)
+            await self.app(scope, replay, send)
         elif fault.process:
             await self._process_then(fault, scope, receive, send)
         else:
@@ -112,6 +115,23 @@ class FaultMiddleware:
             )
         else:  # drop
             await _drop(send)
+
+
+async def _received(receive: Receive) -> Receive:
+    """Read the whole request body now; a `receive` that gives it again later."""
+    messages: list[Message] = []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            break
+
+    async def replay() -> Message:
+        if messages:
+            return messages.pop(0)
+        return await receive()
+
+    return replay
 
 
 @contextlib.asynccontextmanager
