@@ -22,7 +22,7 @@ from .resources import package_dir
 from .security import AccessLogMiddleware, SecurityHeadersMiddleware
 from .services import Services, open_services
 from .settings import Settings
-from .views import api, health, pages, partner_api
+from .views import api, health, pages, partner
 from .views.errors import HANDLERS
 
 logger = logging.getLogger(__name__)
@@ -58,8 +58,7 @@ def create_app(
         Route("/checkout", pages.checkout, methods=["GET"]),
         Route("/checkout/complete", pages.complete, methods=["POST"]),
         Route("/orders/{completion_id}", pages.order, methods=["GET"]),
-        Route("/api/v1/launches", partner_api.create_launch, methods=["POST"]),
-        Route("/api/openapi.json", partner_api.openapi, methods=["GET"]),
+        *partner.routes(),
         Route("/api/basket", api.basket, methods=["GET"]),
         Route("/api/session", api.session_info, methods=["GET"]),
         Route("/api/orders/{completion_id}", api.order_status, methods=["GET"]),
@@ -73,7 +72,7 @@ def create_app(
             Middleware(AccessLogMiddleware),
             Middleware(SecurityHeadersMiddleware, settings=settings),
         ],
-        exception_handlers=HANDLERS,
+        exception_handlers={partner.Refused: partner.refused, **HANDLERS},
         lifespan=lifespan,
     )
 

@@ -1,4 +1,4 @@
-"""Every knob of the host and the sandbox, read once from `WVH_*` variables.
+"""Every knob of the host, read once from `WVH_*` variables (the sandbox has its own).
 
 `Settings.from_env(os.environ)` is called by the entry points only; tests build
 settings from a plain dict. A missing or malformed value raises `SettingsError`
@@ -60,10 +60,6 @@ class Settings:
     reconcile_interval: int
     launch_max_body: int
     log_level: str
-    sandbox_pricefix_seconds: int
-    sandbox_pricefix_refresh_seconds: int
-    sandbox_token_ttl: int
-    sandbox_faults: bool
 
     @property
     def webview_origin(self) -> str:
@@ -159,10 +155,4 @@ class Settings:
             reconcile_interval=env.integer("RECONCILE_INTERVAL", 30, minimum=0, maximum=3600),
             launch_max_body=env.integer("LAUNCH_MAX_BODY", 16384, minimum=1024),
             log_level=env.text("LOG_LEVEL", "INFO").upper(),
-            sandbox_pricefix_seconds=env.integer("SANDBOX_PRICEFIX_SECONDS", 240, minimum=1),
-            sandbox_pricefix_refresh_seconds=env.integer(
-                "SANDBOX_PRICEFIX_REFRESH_SECONDS", 5, minimum=0
-            ),
-            sandbox_token_ttl=env.integer("SANDBOX_TOKEN_TTL", 3600, minimum=1),
-            sandbox_faults=env.boolean("SANDBOX_FAULTS", True),
         )

@@ -21,7 +21,7 @@ from webview_host.minted import (
     MintedUnauthorized,
     MintedUnavailable,
 )
-from webview_host.minted.client import MAX_ANSWER_BYTES
+from webview_host.minted.envelope import MAX_ANSWER_BYTES
 from webview_host.sandbox import seeds
 
 pytestmark = pytest.mark.anyio

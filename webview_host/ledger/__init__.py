@@ -1,18 +1,13 @@
 """The durable record: launch codes and completions, on SQLite or PostgreSQL.
 
-`database` (the `Ledger`) -> `launches`, `completions` (one table each) ->
+`database` (the `Ledger`) -> `launches`, `completions` (one table each; a row is a
+`completion`) ->
 `schema` (versioned migrations) -> `backends` (SQLite / PostgreSQL).
 """
 
 from .backends import Database, Executor, Row
-from .completions import (
-    Completion,
-    Completions,
-    CompletionState,
-    ErrorKind,
-    basket_key,
-    support_code,
-)
+from .completion import Completion, CompletionState, ErrorKind, basket_key, support_code
+from .completions import Completions
 from .database import Ledger
 from .launches import Launch, Launches, LaunchRefused, RefusalReason, hash_code
 

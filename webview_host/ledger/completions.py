@@ -1,17 +1,9 @@
-"""Completions: one row per basket on its way to an order.
+"""The `completions` table: one row per basket, claimed once, changed by compare-and-set.
 
 `basket_key` is UNIQUE: claiming a basket is an `INSERT ... ON CONFLICT DO
 NOTHING`, and every later state change is a compare-and-set on the current
 state, so only one request, on any instance, ever owns the right to call
-Minted Complete for a basket.
-
-    pending ──> completed           (Minted answered with the order)
-       │  ├──> failed               (Minted refused, or the call never left us;
-       │  │                          `retryable` rows may be claimed again)
-       │  └──> unknown ──> completed | failed   (answer lost; settled only by
-       │                                        what Minted's own record shows)
-       └─ a stale pending row (its process died): failed if Complete was never
-          sent (`sent_at` is empty), unknown if it may have been
+Minted Complete for a basket (the states are drawn in `completion.py`).
 
 Every change runs in one transaction with the observers registered through
 `on_change` (the webhook outbox writes its event there), so a state and what
@@ -20,99 +12,22 @@ it causes are recorded together or not at all.
 
 from __future__ import annotations
 
-import base64
-import dataclasses
-import hashlib
 import secrets
 import time
 from collections.abc import Callable
 from decimal import Decimal
-from enum import StrEnum
-from typing import Any, Literal
+from typing import Any
 
 from ..types import Locale
-from .backends import Database, Executor, Row
-
-ErrorKind = Literal["price_lapsed", "rejected", "upstream_refused", "unavailable"]
-
-
-class CompletionState(StrEnum):
-    """Where a basket is on its way to an order."""
-
-    PENDING = "pending"
-    COMPLETED = "completed"
-    FAILED = "failed"
-    UNKNOWN = "unknown"
-
-
-_COLUMNS = (
-    "id, basket_key, customer_id, launch_id, basket_guid, cart_token, locale, state, retryable, "
-    "attempts, total, currency, order_guid, increment_id, order_code, error_kind, support_code, "
-    "created_at, updated_at, sent_at, review_id"
+from .backends import Database, Executor
+from .completion import (
+    COLUMNS,
+    Completion,
+    CompletionState,
+    ErrorKind,
+    money_text,
+    support_code,
 )
-
-
-def basket_key(customer_id: str, guid: str, cart_token: str) -> str:
-    """The one key per basket that makes Complete exactly-once."""
-    return hashlib.sha256(f"{customer_id}\x00{guid}\x00{cart_token}".encode()).hexdigest()
-
-
-def support_code(completion_id: str) -> str:
-    """A short code a person can read out to support; it also appears in the logs."""
-    digest = hashlib.sha256(completion_id.encode()).digest()
-    return "WVH-" + base64.b32encode(digest)[:8].decode()
-
-
-def _money(value: Decimal | None) -> str | None:
-    return str(value) if value is not None else None
-
-
-@dataclasses.dataclass(frozen=True)
-class Completion:
-    """One basket's way to an order."""
-
-    id: str
-    basket_key: str
-    customer_id: str
-    launch_id: str | None
-    basket_guid: str
-    cart_token: str = dataclasses.field(repr=False)
-    locale: Locale
-    state: CompletionState
-    retryable: bool
-    attempts: int
-    total: Decimal | None
-    currency: str | None
-    order_guid: str | None
-    increment_id: str | None
-    order_code: str | None
-    error_kind: ErrorKind | None
-    support_code: str
-    created_at: float
-    updated_at: float
-    sent_at: float | None  # when this attempt's Complete left (None: never sent)
-    review_id: str | None  # the review this attempt confirmed: its duplicates share it
-
-    @classmethod
-    def from_row(cls, row: Row) -> Completion:
-        values = {field.name: row[field.name] for field in dataclasses.fields(cls)}
-        values["state"] = CompletionState(values["state"])
-        values["retryable"] = bool(values["retryable"])
-        values["total"] = Decimal(values["total"]) if values["total"] is not None else None
-        return cls(**values)
-
-    @property
-    def terminal(self) -> bool:
-        """Nothing more will happen to it: completed, or failed for good."""
-        return self.state is CompletionState.COMPLETED or (
-            self.state is CompletionState.FAILED and not self.retryable
-        )
-
-    @property
-    def retry_allowed(self) -> bool:
-        """The customer may confirm this basket again."""
-        return self.state is CompletionState.FAILED and self.retryable
-
 
 Observer = Callable[[Executor, Completion], None]
 
@@ -131,13 +46,13 @@ class Completions:
 
     async def find(self, key: str) -> Completion | None:
         rows = await self._db.execute(
-            f"SELECT {_COLUMNS} FROM completions WHERE basket_key = ?", key
+            f"SELECT {COLUMNS} FROM completions WHERE basket_key = ?", key
         )
         return Completion.from_row(rows[0]) if rows else None
 
     async def get(self, completion_id: str) -> Completion | None:
         rows = await self._db.execute(
-            f"SELECT {_COLUMNS} FROM completions WHERE id = ?", completion_id
+            f"SELECT {COLUMNS} FROM completions WHERE id = ?", completion_id
         )
         return Completion.from_row(rows[0]) if rows else None
 
@@ -150,7 +65,7 @@ class Completions:
     async def latest(self, customer_id: str, *, since: float) -> Completion | None:
         """The customer's most recently started completion updated since `since`, if any."""
         rows = await self._db.execute(
-            f"SELECT {_COLUMNS} FROM completions WHERE customer_id = ? "
+            f"SELECT {COLUMNS} FROM completions WHERE customer_id = ? "
             "AND updated_at >= ? ORDER BY created_at DESC LIMIT 1",
             customer_id,
             since,
@@ -178,7 +93,7 @@ class Completions:
             "cart_token, locale, state, retryable, attempts, total, currency, support_code, "
             "created_at, updated_at, review_id) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?, ?, ?, ?, ?) "
-            f"ON CONFLICT (basket_key) DO NOTHING RETURNING {_COLUMNS}",
+            f"ON CONFLICT (basket_key) DO NOTHING RETURNING {COLUMNS}",
             completion_id,
             key,
             customer_id,
@@ -187,7 +102,7 @@ class Completions:
             cart_token,
             locale,
             CompletionState.PENDING,
-            _money(total),
+            money_text(total),
             currency,
             support_code(completion_id),
             now,
@@ -212,7 +127,7 @@ class Completions:
         return await self._change(
             "state = ?, retryable = 0, attempts = attempts + 1, error_kind = NULL, "
             "total = ?, currency = ?, updated_at = ?, sent_at = NULL, review_id = ?",
-            [CompletionState.PENDING, _money(total), currency, self._clock(), review_id],
+            [CompletionState.PENDING, money_text(total), currency, self._clock(), review_id],
             "id = ? AND state = ? AND retryable = 1",
             [completion.id, CompletionState.FAILED],
         )
@@ -231,7 +146,7 @@ class Completions:
     async def open_ones(self, *, stale_before: float, limit: int) -> list[Completion]:
         """Unknown completions and stale pending ones, oldest first: what a sweep settles."""
         rows = await self._db.execute(
-            f"SELECT {_COLUMNS} FROM completions WHERE state = ? "
+            f"SELECT {COLUMNS} FROM completions WHERE state = ? "
             "OR (state = ? AND updated_at < ?) ORDER BY updated_at LIMIT ?",
             CompletionState.UNKNOWN,
             CompletionState.PENDING,
@@ -278,7 +193,7 @@ class Completions:
                 order_guid,
                 increment_id,
                 order_code,
-                _money(total),
+                money_text(total),
                 currency,
                 self._clock(),
             ],
@@ -289,7 +204,7 @@ class Completions:
     async def _change(
         self, assignments: str, params: list[Any], where: str, where_params: list[Any]
     ) -> Completion | None:
-        sql = f"UPDATE completions SET {assignments} WHERE {where} RETURNING {_COLUMNS}"
+        sql = f"UPDATE completions SET {assignments} WHERE {where} RETURNING {COLUMNS}"
 
         def work(db: Executor) -> Completion | None:
             rows = db.execute(sql, [*params, *where_params])

@@ -21,14 +21,11 @@ import httpx
 
 from ..settings import Settings
 from .auth import BearerAuth
-from .envelope import parse, unwrap
+from .envelope import parse, read_capped, unwrap
 from .errors import MintedProtocolError, MintedUnauthorized, MintedUnavailable
 from .models import EcomOrder, Order, OrderResponse, Page, SellItem, TokenGrant
 
 logger = logging.getLogger(__name__)
-
-# The largest answer read from Minted; a basket of many lines is a few tens of KB.
-MAX_ANSWER_BYTES = 4 * 1024 * 1024
 
 
 class MintedClient:
@@ -264,7 +261,7 @@ class MintedClient:
                     params=params,
                     headers={"Accept-Language": locale},
                 ) as response:
-                    content = await _read_capped(response)
+                    content = await read_capped(response)
         except TimeoutError as exc:
             raise MintedUnavailable(
                 f"Minted did not answer within the {self._deadline:g} s deadline", request_sent=True
@@ -290,18 +287,3 @@ class MintedClient:
         except httpx.HTTPError as exc:
             raise MintedProtocolError(f"Minted's answer could not be read: {exc!r}") from exc
         return unwrap(response.status_code, content, response.headers.get("content-type"))
-
-
-async def _read_capped(response: httpx.Response) -> bytes:
-    """The body, refusing one larger than `MAX_ANSWER_BYTES` (no Minted answer is near it)."""
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_ANSWER_BYTES:
-        raise MintedProtocolError(f"Minted's answer is {declared} bytes, over the limit")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > MAX_ANSWER_BYTES:
-            raise MintedProtocolError("Minted's answer is over the size limit")
-        chunks.append(chunk)
-    return b"".join(chunks)

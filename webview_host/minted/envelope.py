@@ -10,11 +10,15 @@ import json
 from decimal import Decimal
 from typing import Any, TypeVar
 
+import httpx
 from pydantic import BaseModel, ValidationError
 
 from .errors import STATUS_ERRORS, MintedAPIError, MintedProtocolError, MintedUnavailable
 
 M = TypeVar("M", bound=BaseModel)
+
+# The largest answer read from Minted; a basket of many lines is a few tens of KB.
+MAX_ANSWER_BYTES = 4 * 1024 * 1024
 
 
 def unwrap(status: int, content: bytes, content_type: str | None = None) -> Any:
@@ -75,3 +79,18 @@ def parse(model: type[M], data: Any) -> M:
         raise MintedProtocolError(
             f"Minted's {model.__name__} did not match the documented shape (fields: {fields})"
         ) from None
+
+
+async def read_capped(response: httpx.Response) -> bytes:
+    """The body, refusing one larger than `MAX_ANSWER_BYTES` (no Minted answer is near it)."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_ANSWER_BYTES:
+        raise MintedProtocolError(f"Minted's answer is {declared} bytes, over the limit")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > MAX_ANSWER_BYTES:
+            raise MintedProtocolError("Minted's answer is over the size limit")
+        chunks.append(chunk)
+    return b"".join(chunks)
