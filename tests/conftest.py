@@ -10,11 +10,20 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from tests.helpers import Clock, host_client, make_sandbox_settings, make_settings, postgres_schema
 from webview_host.services import Services, open_services
+
+# Two shared cores: generation speed and per-example time say nothing about correctness here
+# (speed lives in bench/), so neither may fail a property test.
+hypothesis_settings.register_profile(
+    "wvh", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("wvh")
 
 
 @pytest.fixture

@@ -53,7 +53,9 @@ class Clock:
 
 
 def make_settings(**overrides: str) -> Settings:
-    env = {"WVH_PUBLIC_URL": HOST}
+    """The host's settings in sandbox mode, as `make run` gives them, plus `WVH_<NAME>`
+    overrides (`sandbox="0"` and the production values for a production host)."""
+    env = {"WVH_SANDBOX": "1", "WVH_PUBLIC_URL": HOST}
     env.update({f"WVH_{k.upper()}": v for k, v in overrides.items()})
     return Settings.from_env(env)
 

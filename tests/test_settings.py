@@ -1,24 +1,40 @@
-"""Settings: sandbox defaults, what is required outside sandbox mode, errors naming the variable."""
+"""Settings: sandbox mode only when asked for, production refusals, errors naming the variable."""
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 
+from webview_host.policy import key_problem
 from webview_host.settings import Secret, Settings, SettingsError
 
+COOKIE_KEY_1 = "Vx0rK3qf9Lr7yBz2N4cT8wPa6mJ1sHd5uGe0kQiWoYn"
+COOKIE_KEY_2 = "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9f"
+PARTNER_KEY = "pk_Jt7Hw2Lm9Qx4Rb6Nc1Vz8Kd3Fs5Gy0Ua2Ee7Oi4P"
 REAL = {
     "WVH_MINTED_BASE_URL": "https://api.staging.mintedconnect.com",
     "WVH_MINTED_USERNAME": "partner",
     "WVH_MINTED_PASSWORD": "s3cret-password",
     "WVH_WEBVIEW_URL_TEMPLATE": "https://webview.example.com/?token={token}",
-    "WVH_COOKIE_KEYS": "a" * 32 + "," + "b" * 32,
-    "WVH_PARTNER_KEYS": "partner-key-0123456789",
+    "WVH_COOKIE_KEYS": f"{COOKIE_KEY_1},{COOKIE_KEY_2}",
+    "WVH_PARTNER_KEYS": PARTNER_KEY,
     "WVH_PUBLIC_URL": "https://shop.partner.example",
 }
 
 
-def test_no_minted_url_means_sandbox_mode_with_dev_defaults() -> None:
-    settings = Settings.from_env({})
+def refusal(**changes: str | None) -> str:
+    """The start-up error for the production configuration with these changes."""
+    env = {**REAL, **{k: v for k, v in changes.items() if v is not None}}
+    for name in (k for k, v in changes.items() if v is None):
+        env.pop(name, None)
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env(env)
+    return str(caught.value)
+
+
+def test_sandbox_mode_is_an_explicit_opt_in_with_dev_defaults() -> None:
+    settings = Settings.from_env({"WVH_SANDBOX": "1"})
     assert settings.sandbox_mode
     assert settings.minted_base_url == "http://127.0.0.1:8001"
     assert settings.webview_url("T", "en") == "http://127.0.0.1:8001/webview/?token=T&lang=en"
@@ -26,6 +42,16 @@ def test_no_minted_url_means_sandbox_mode_with_dev_defaults() -> None:
     assert settings.partner_keys == (Secret("dev-partner-key"),)
     assert not settings.secure_cookies
     assert settings.database_url.startswith("sqlite:///")
+
+
+def test_an_empty_environment_is_refused_not_taken_for_sandbox_mode() -> None:
+    """Finding 1: an unset WVH_MINTED_BASE_URL used to mean sandbox mode with published keys."""
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({})
+    assert "'WVH_MINTED_BASE_URL' is missing" in str(caught.value)
+    assert "WVH_SANDBOX=1" in str(caught.value)
+    with pytest.raises(SettingsError):
+        Settings.from_env({"WVH_SANDBOX": "0"})
 
 
 def test_real_minted_configuration() -> None:
@@ -44,12 +70,71 @@ def test_real_minted_configuration() -> None:
         "WVH_WEBVIEW_URL_TEMPLATE",
         "WVH_COOKIE_KEYS",
         "WVH_PARTNER_KEYS",
+        "WVH_PUBLIC_URL",
     ],
 )
 def test_required_outside_sandbox_mode(missing: str) -> None:
-    env = {k: v for k, v in REAL.items() if k != missing}
-    with pytest.raises(SettingsError, match=f"'{missing}' is missing"):
-        Settings.from_env(env)
+    assert f"'{missing}' is missing" in refusal(**{missing: None})
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("WVH_PUBLIC_URL", "http://127.0.0.1:8000", "'WVH_PUBLIC_URL' has value"),
+        ("WVH_MINTED_BASE_URL", "http://api.minted.example", "'WVH_MINTED_BASE_URL' has value"),
+        ("WVH_WEBVIEW_URL_TEMPLATE", "http://w.example/?t={token}", "'WVH_WEBVIEW_URL_TEMPLATE'"),
+        ("WVH_PARTNER_ORIGINS", "https://ok.example,http://bank.example", "'WVH_PARTNER_ORIGINS'"),
+        ("WVH_COOKIE_KEYS", "dev-cookie-key-not-for-production", "published development value"),
+        ("WVH_COOKIE_KEYS", "a" * 16, "fewer than the 64 of 32 random bytes"),
+        ("WVH_COOKIE_KEYS", "a" * 64, "too few characters"),
+        ("WVH_COOKIE_KEYS", f"{COOKIE_KEY_1},{'ab' * 40}", "key 2 repeats too few"),
+        ("WVH_PARTNER_KEYS", "dev-partner-key", "published development value"),
+        ("WVH_PARTNER_KEYS", "partner-key-0123456789", "fewer than the 43 of 32 random bytes"),
+        ("WVH_PARTNER_KEYS", COOKIE_KEY_1, "share a key"),
+        ("WVH_MINTED_PASSWORD", "sandbox-password", "published password"),
+    ],
+)
+def test_production_refuses_weak_and_published_values(name: str, value: str, message: str) -> None:
+    text = refusal(**{name: value})
+    assert message in text
+    assert name in text
+
+
+def test_every_refusal_is_one_sentence_reported_together() -> None:
+    text = refusal(
+        WVH_PUBLIC_URL="http://shop.example",
+        WVH_COOKIE_KEYS="dev-cookie-key-not-for-production",
+        WVH_PARTNER_KEYS="twelve-chars",
+    )
+    lines = text.splitlines()
+    assert len(lines) == 3
+    assert [line.split("'")[1] for line in lines] == [
+        "WVH_PUBLIC_URL",
+        "WVH_COOKIE_KEYS",
+        "WVH_PARTNER_KEYS",
+    ]
+    assert "dev-cookie-key" not in text, "a key is never echoed"
+
+
+def test_sandbox_mode_accepts_the_development_values() -> None:
+    settings = Settings.from_env({"WVH_SANDBOX": "1", "WVH_PARTNER_KEYS": "dev-partner-key"})
+    assert settings.partner_keys == (Secret("dev-partner-key"),)
+
+
+@pytest.mark.parametrize(
+    "scheme", ["javascript", "data", "http", "https", "vbscript", "file", "intent", "1app", "a b"]
+)
+def test_return_schemes_that_are_not_an_apps_own_are_refused(scheme: str) -> None:
+    for env in (REAL, {"WVH_SANDBOX": "1"}):
+        with pytest.raises(SettingsError, match="'WVH_RETURN_URL_SCHEMES'"):
+            Settings.from_env({**env, "WVH_RETURN_URL_SCHEMES": f"bankapp,{scheme}"})
+
+
+def test_generated_keys_pass_the_strength_check() -> None:
+    for _ in range(200):
+        assert key_problem(secrets.token_urlsafe(32)) is None
+        assert key_problem(secrets.token_hex(32)) is None
+    assert key_problem(secrets.token_hex(24)) is not None, "48 hex characters are 24 bytes"
 
 
 @pytest.mark.parametrize(
@@ -77,5 +162,5 @@ def test_malformed_values_are_named(name: str, value: str, message: str) -> None
 def test_secrets_never_show_in_repr() -> None:
     text = repr(Settings.from_env(REAL))
     assert "s3cret-password" not in text
-    assert "a" * 32 not in text
-    assert "partner-key-0123456789" not in text
+    assert COOKIE_KEY_1 not in text
+    assert PARTNER_KEY not in text

@@ -21,7 +21,7 @@ from starlette.staticfiles import StaticFiles
 from .resources import package_dir
 from .security import AccessLogMiddleware, SecurityHeadersMiddleware
 from .services import Services, open_services
-from .settings import Settings
+from .settings import Settings, SettingsError
 from .views import api, health, pages, partner
 from .views.errors import HANDLERS
 
@@ -44,8 +44,9 @@ def create_app(
         ) as services:
             if settings.sandbox_mode:
                 logger.warning(
-                    "SANDBOX MODE: Minted calls go to the bundled sandbox at %s with development "
-                    "credentials. Set WVH_MINTED_BASE_URL for a real Minted.",
+                    "SANDBOX MODE (WVH_SANDBOX=1): Minted calls go to %s with development "
+                    "credentials and keys. Unset WVH_SANDBOX and set WVH_MINTED_BASE_URL and "
+                    "production keys for real customers.",
                     settings.minted_base_url,
                 )
             logger.info("ledger: %s", services.ledger.backend_name)
@@ -78,9 +79,16 @@ def create_app(
 
 
 def create_app_from_env() -> Starlette:
-    """Entry point for `uvicorn --factory`: settings from the `WVH_*` environment."""
-    settings = Settings.from_env(os.environ)
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    """Entry point for `uvicorn --factory`: settings from the `WVH_*` environment.
+
+    A configuration that must not serve customers stops the process (exit status 2)
+    with one log line per refusal, not a traceback."""
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        settings = Settings.from_env(os.environ)
+    except SettingsError as exc:
+        for sentence in str(exc).splitlines():
+            logger.critical("cannot start: %s", sentence)
+        raise SystemExit(2) from None
+    logging.getLogger().setLevel(settings.log_level)
     return create_app(settings)

@@ -68,8 +68,8 @@ class EnvReader:
             return value
         if default is None:
             raise SettingsError(
-                f"Config '{PREFIX}{name}' is missing. It is required when "
-                f"'{PREFIX}MINTED_BASE_URL' is set (outside sandbox mode)."
+                f"Config '{PREFIX}{name}' is missing. It is required outside sandbox mode "
+                f"(without '{PREFIX}SANDBOX=1')."
             )
         return default
 

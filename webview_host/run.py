@@ -33,8 +33,8 @@ def uvicorn_command(factory: str, port: int, python: str = sys.executable) -> li
             "--port", str(port), "--no-access-log"]  # fmt: skip
 
 
-def _uvicorn(factory: str, port: int, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(uvicorn_command(factory, port), env=env)  # noqa: S603 - our own module
+def _uvicorn(factory: str, port: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(uvicorn_command(factory, port))  # noqa: S603 - our own module
 
 
 def wait_ready(
@@ -60,6 +60,9 @@ def wait_ready(
 
 
 def main() -> int:
+    # `make run` is the development launcher: sandbox mode unless told otherwise. The
+    # production entry point (`uvicorn --factory ...create_app_from_env`) has no such default.
+    os.environ.setdefault("WVH_SANDBOX", "1")
     try:
         settings = Settings.from_env(os.environ)
     except SettingsError as exc:
@@ -67,11 +70,7 @@ def main() -> int:
         return 2
     processes: list[subprocess.Popen[bytes]] = []
     if settings.sandbox_mode:
-        # The sandbox refuses to start without WVH_SANDBOX=1; sandbox mode is that consent.
-        sandbox_env = {**os.environ, "WVH_SANDBOX": "1"}
-        sandbox = _uvicorn(
-            "webview_host.sandbox.app:create_app_from_env", settings.sandbox_port, sandbox_env
-        )
+        sandbox = _uvicorn("webview_host.sandbox.app:create_app_from_env", settings.sandbox_port)
         processes.append(sandbox)
         if not wait_ready(f"http://127.0.0.1:{settings.sandbox_port}/healthz", sandbox):
             print("The Minted sandbox did not start; see its output above.", file=sys.stderr)

@@ -4,9 +4,12 @@
 settings from a plain dict. A missing or malformed value raises `SettingsError`
 with a sentence that names the variable and says what to do.
 
-With no `WVH_MINTED_BASE_URL` the host runs in *sandbox mode*: it talks to the
-bundled Minted sandbox on `WVH_SANDBOX_PORT` and documented development
-defaults fill in the credentials, the partner key and the cookie key.
+Sandbox mode is an explicit opt-in, `WVH_SANDBOX=1` (`make run` and the tests
+set it): the host talks to the bundled Minted sandbox on `WVH_SANDBOX_PORT`
+unless `WVH_MINTED_BASE_URL` says otherwise, and documented development
+defaults fill in the credentials, the partner key and the cookie key. Outside
+it every URL must be https and every key strong and unpublished (`policy.py`);
+all refusals are reported together, one sentence each.
 """
 
 from __future__ import annotations
@@ -16,17 +19,13 @@ import math
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
+from . import policy
 from .environment import PREFIX, EnvReader, Secret, SettingsError, origin_of
+from .policy import SANDBOX_COOKIE_KEY, SANDBOX_PARTNER_KEY, SANDBOX_PASSWORD, SANDBOX_USERNAME
 from .types import LOCALES, Locale, is_locale
 
 # The reading machinery is re-exported: callers import everything settings from here.
 __all__ = ["PREFIX", "EnvReader", "Secret", "Settings", "SettingsError", "origin_of"]
-
-# Development defaults, used only in sandbox mode (documented in the README).
-SANDBOX_USERNAME = "sandbox-partner"
-SANDBOX_PASSWORD = "sandbox-password"  # noqa: S105 - a documented development default
-SANDBOX_PARTNER_KEY = "dev-partner-key"
-SANDBOX_COOKIE_KEY = "dev-cookie-key-not-for-production"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,11 +81,14 @@ class Settings:
         env = EnvReader(environ)
         host_port = env.integer("HOST_PORT", 8000, minimum=1, maximum=65535)
         sandbox_port = env.integer("SANDBOX_PORT", 8001, minimum=1, maximum=65535)
-        base_url = env.text("MINTED_BASE_URL", "")
-        sandbox_mode = base_url == ""
+        sandbox_mode = env.boolean("SANDBOX", False)
         sandbox_url = f"http://127.0.0.1:{sandbox_port}"
-        if sandbox_mode:
-            base_url = sandbox_url
+        base_url = env.text("MINTED_BASE_URL", sandbox_url if sandbox_mode else "")
+        if not base_url:
+            raise SettingsError(
+                f"Config '{PREFIX}MINTED_BASE_URL' is missing. Set it to Minted's API URL, or "
+                f"set '{PREFIX}SANDBOX=1' to develop against the bundled Minted sandbox."
+            )
         env.check_url("MINTED_BASE_URL", base_url)
 
         def dev_default(value: str) -> str | None:
@@ -108,11 +110,32 @@ class Settings:
         partner_keys = env.secret_list(
             "PARTNER_KEYS", dev_default(SANDBOX_PARTNER_KEY), min_length=12
         )
-        public_url = env.text("PUBLIC_URL", f"http://127.0.0.1:{host_port}").rstrip("/")
+        public_url = env.required(
+            "PUBLIC_URL", dev_default(f"http://127.0.0.1:{host_port}")
+        ).rstrip("/")
         env.check_url("PUBLIC_URL", public_url)
         origins = env.text_list("PARTNER_ORIGINS", "")
         for origin in origins:
             env.check_url("PARTNER_ORIGINS", origin)
+        schemes = tuple(s.lower() for s in env.text_list("RETURN_URL_SCHEMES", ""))
+        for scheme in schemes:
+            problem = policy.scheme_problem(scheme)
+            if problem:
+                raise SettingsError(
+                    f"Config '{PREFIX}RETURN_URL_SCHEMES' has value {scheme!r}, which {problem}."
+                )
+        if not sandbox_mode:
+            refusals = policy.refusals(
+                public_url=public_url,
+                minted_base_url=base_url,
+                webview_url=template,
+                partner_origins=origins,
+                minted_password=Secret(password),
+                cookie_keys=cookie_keys,
+                partner_keys=partner_keys,
+            )
+            if refusals:
+                raise SettingsError("\n".join(refusals))
         locale = env.text("DEFAULT_LOCALE", "tr")
         if not is_locale(locale):
             raise SettingsError(
@@ -146,7 +169,7 @@ class Settings:
             database_url=env.text("DATABASE_URL", "sqlite:///data/webview-host.sqlite3"),
             partner_keys=partner_keys,
             partner_origins=tuple(origin_of(o) for o in origins),
-            return_url_schemes=tuple(s.lower() for s in env.text_list("RETURN_URL_SCHEMES", "")),
+            return_url_schemes=schemes,
             public_url=public_url,
             host_port=host_port,
             sandbox_port=sandbox_port,
