@@ -43,6 +43,11 @@ def test_partner_key_is_required(host: TestClient, header: str | None) -> None:
         ({"gender": "X"}, "customer.gender"),
         ({"birthdate": "1990-02-30"}, "customer.birthdate"),
         ({"birthdate": "2999-01-01"}, "customer.birthdate"),
+        ({"birthdate": 0}, "customer.birthdate"),  # finding 4: a number was taken as 1970-01-01
+        ({"birthdate": "1990-01-31T00:00:00"}, "customer.birthdate"),
+        ({"birthdate": "1899-12-31"}, "customer.birthdate"),
+        ({"external_id": "c-\x00"}, "customer.external_id"),  # NUL: PostgreSQL cannot store it
+        ({"firstname": "   "}, "customer.firstname"),
         ({"identity_number": "1234567890"}, "customer.identity_number"),
         ({"identity_number": "1234567890a"}, "customer.identity_number"),
         ({"firstname": ""}, "customer.firstname"),
@@ -96,6 +101,20 @@ def test_return_url_must_be_an_allowed_origin_or_scheme(sandbox: Any, sqlite_url
         ]:
             response = create_launch(client, return_url=url)
             assert response.status_code == status, (url, response.text)
+
+
+def test_openapi_states_the_birthdate_and_return_url_rules(sandbox: Any, sqlite_url: str) -> None:
+    with host_client(
+        sandbox, sqlite_url, partner_origins="https://bank.example", return_url_schemes="bankapp"
+    ) as client:
+        schemas = client.get("/api/openapi.json").json()["components"]["schemas"]
+    birthdate = schemas["LaunchCustomer"]["properties"]["birthdate"]
+    assert birthdate["type"] == "string"
+    assert birthdate["format"] == "date"
+    assert birthdate["pattern"].startswith("^(19[0-9]{2}")
+    return_url = schemas["LaunchRequest"]["properties"]["return_url"]["anyOf"][0]
+    assert return_url["pattern"].startswith("^(?:https://bank\\.example(?:[/?#]")
+    assert "|bankapp:" in return_url["pattern"]
 
 
 def test_openapi_describes_the_launch_api(host: TestClient) -> None:

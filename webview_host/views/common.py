@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Final
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -13,6 +14,18 @@ from ..ledger import Completion
 from ..services import Services
 from ..sessions import CustomerSession
 from ..types import Locale, is_locale
+
+# Launch codes and completion ids are `secrets.token_urlsafe` values: anything else is unknown
+# without asking the ledger (a NUL byte, say, which PostgreSQL refuses to even compare).
+_TOKEN: Final = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def path_token(request: Request, name: str) -> str:
+    """The path parameter `name` if it can be one of our random ids; otherwise 404."""
+    value: str = request.path_params[name]
+    if not _TOKEN.fullmatch(value):
+        raise HTTPException(404)
+    return value
 
 
 class NoSession(Exception):
@@ -43,7 +56,7 @@ def save_if_changed(
 async def settled_completion(request: Request, session: CustomerSession) -> Completion:
     """The completion named in the path, if it is this customer's (else 404), settled."""
     svc = services(request)
-    completion = await svc.ledger.completions.get(request.path_params["completion_id"])
+    completion = await svc.ledger.completions.get(path_token(request, "completion_id"))
     if completion is None or completion.customer_id != session.customer_id:
         raise HTTPException(404)
     return await svc.reconciler.settle(completion)

@@ -2,7 +2,9 @@
 
 Every partner operation is an `Operation`: its route, its request and answer
 models, and the statuses it can answer. The document and the routes come from
-the same list, so they cannot disagree.
+the same list, so they cannot disagree. A request model may depend on the
+configuration (`request=launch_request(settings)`) and on the date (a
+birthdate before today), so the document is built when it is served.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+
+from ...settings import Settings
+from ..common import services
 
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -43,7 +48,8 @@ class Operation:
     operation_id: str
     summary: str
     responses: dict[int, tuple[str, type[BaseModel] | None]]
-    request: type[BaseModel] | None = None
+    # A model, or a function of the settings giving the model (validation and document alike).
+    request: type[BaseModel] | Callable[[Settings], type[BaseModel]] | None = None
     parameters: tuple[dict[str, Any], ...] = ()
 
     def route(self) -> Route:
@@ -58,8 +64,14 @@ def _json(schema: dict[str, Any]) -> dict[str, Any]:
     return {"application/json": {"schema": schema}}
 
 
-def document(operations: Sequence[Operation]) -> dict[str, Any]:
-    """The OpenAPI 3.1 document of these operations."""
+# Answers every partner operation can give, whatever it declares.
+COMMON_RESPONSES: dict[int, tuple[str, None]] = {
+    401: ("Missing or wrong partner API key", None),
+}
+
+
+def document(operations: Sequence[Operation], settings: Settings) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of these operations under this configuration."""
     schemas: dict[str, Any] = {"Error": ERROR_SCHEMA}
     paths: dict[str, dict[str, Any]] = {}
 
@@ -71,12 +83,7 @@ def document(operations: Sequence[Operation]) -> dict[str, Any]:
 
     for op in operations:
         responses: dict[str, Any] = {}
-        for status, (description, model) in sorted(
-            {
-                **op.responses,
-                401: ("Missing or wrong partner API key", None),
-            }.items()
-        ):
+        for status, (description, model) in sorted({**op.responses, **COMMON_RESPONSES}.items()):
             schema = register(model) if model else {"$ref": "#/components/schemas/Error"}
             responses[str(status)] = {"description": description, "content": _json(schema)}
         operation: dict[str, Any] = {
@@ -87,7 +94,8 @@ def document(operations: Sequence[Operation]) -> dict[str, Any]:
         if op.parameters:
             operation["parameters"] = list(op.parameters)
         if op.request is not None:
-            operation["requestBody"] = {"required": True, "content": _json(register(op.request))}
+            model = op.request if isinstance(op.request, type) else op.request(settings)
+            operation["requestBody"] = {"required": True, "content": _json(register(model))}
         paths.setdefault(op.path, {})[op.method] = operation
     return {
         "openapi": "3.1.0",
@@ -102,9 +110,8 @@ def document(operations: Sequence[Operation]) -> dict[str, Any]:
 
 
 def openapi_endpoint(operations: Sequence[Operation]) -> Callable[[Request], Awaitable[Response]]:
-    body = json.dumps(document(operations), indent=2)
-
     async def openapi(request: Request) -> Response:
+        body = json.dumps(document(operations, services(request).settings), indent=2)
         return Response(body, media_type="application/json")
 
     return openapi
