@@ -19,9 +19,10 @@ install: $(STAMP)  ## create .venv and install the project with its test tools
 run: $(STAMP)  ## host + Minted sandbox on 127.0.0.1 (sandbox mode, SQLite under data/)
 	$(BIN)/python -m webview_host.run
 
-test: $(STAMP)  ## everything CI runs: lint, types, unit, integration, PostgreSQL, Playwright e2e
+test: $(STAMP)  ## everything CI runs: lint, types, unit, integration, PostgreSQL, Redis, Playwright e2e
 	scripts/ensure-chromium.sh
 	scripts/ensure-postgres.sh
+	scripts/ensure-redis.sh
 	$(MAKE) --no-print-directory check
 	$(BIN)/python -m pytest
 

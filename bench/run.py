@@ -45,7 +45,7 @@ def per_call(fn: Callable[[], object], n: int, rounds: int) -> float:
 
 def enter(client: TestClient) -> str:
     launch = client.post("/api/v1/launches", json={"customer": customer_payload()}, headers=AUTH)
-    client.get(launch.json()["launch_url"].removeprefix("http://127.0.0.1:8000"))
+    client.post(launch.json()["launch_url"].removeprefix("http://127.0.0.1:8000"))
     match = re.search(r"\?token=([A-Za-z0-9]+)", client.get("/shop").text)
     assert match
     return match.group(1)
@@ -67,7 +67,7 @@ def bench_backend(database_url: str, n: int, rounds: int) -> dict[str, float]:
         def launch_and_enter() -> None:
             fresh = client.post("/api/v1/launches", json={"customer": customer_payload()},
                                 headers=AUTH)  # fmt: skip
-            client.get(fresh.json()["launch_url"].removeprefix("http://127.0.0.1:8000"))
+            client.post(fresh.json()["launch_url"].removeprefix("http://127.0.0.1:8000"))
 
         results["launch + exchange"] = per_call(launch_and_enter, max(10, n // 4), rounds)
 

@@ -93,6 +93,8 @@ def stack(pytestconfig: pytest.Config) -> Iterator[Stack]:
         WVH_LAUNCH_TTL="8",  # short, so the expiry scenario waits seconds, not a minute
         WVH_MINTED_TIMEOUT="2",
         WVH_PENDING_STALE_SECONDS="7",
+        # Every scenario launches from 127.0.0.1; the launch limit per address is tested apart.
+        WVH_LIMIT_LAUNCH="600/minute",
     )
     with (
         running("sandbox", SANDBOX_FACTORY, env, sandbox_port) as sandbox,

@@ -124,12 +124,23 @@ def create_launch(
     )
 
 
+def open_launch(client: Any, url: str, **post: Any) -> Any:
+    """Open a launch link as a browser does: GET the launch page (which consumes nothing),
+    then POST its form (what `static/launch.js` does); returns the POST's response.
+    `client` is a TestClient or an httpx/httpx2 Client."""
+    page = client.get(url)
+    if page.status_code != 200:
+        return page
+    assert 'id="launch-form"' in page.text, page.text
+    return client.post(url, **post)
+
+
 def enter_shop(client: TestClient, customer: dict[str, Any] | None = None) -> str:
     """Launch and exchange the code; returns the Minted token the session holds."""
     response = create_launch(client, customer)
     assert response.status_code == 201, response.text
     path = response.json()["launch_url"].removeprefix(HOST)
-    exchanged = client.get(path)
+    exchanged = open_launch(client, path)
     assert exchanged.status_code == 303, exchanged.text
     return webview_token(client)
 

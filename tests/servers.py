@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.helpers import customer_payload
+from tests.helpers import customer_payload, open_launch
 from webview_host.run import uvicorn_command
 
 PARTNER_AUTH = {"Authorization": "Bearer dev-partner-key"}
@@ -147,7 +147,7 @@ def shop_with_one_item(client: httpx.Client, sandbox: Server) -> tuple[dict[str,
     customer = customer_payload(f"proc-{uuid.uuid4().hex[:8]}")
     launch = client.post("/api/v1/launches", json={"customer": customer}, headers=PARTNER_AUTH)
     assert launch.status_code == 201, launch.text
-    assert client.get(launch.json()["launch_url"]).status_code == 303
+    assert open_launch(client, launch.json()["launch_url"]).status_code == 303
     shell = client.get("/shop").text
     token = re.search(r"\?token=([A-Za-z0-9]+)&", shell)
     assert token

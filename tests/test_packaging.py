@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.helpers import PARTNER_KEY, customer_payload
+from tests.helpers import PARTNER_KEY, customer_payload, open_launch
 from tests.servers import HOST_FACTORY, SANDBOX_FACTORY, free_port, running, stack_env
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,7 +75,7 @@ def test_the_installed_wheel_serves_every_page(installed: tuple[Path, Path]) -> 
             headers={"Authorization": f"Bearer {PARTNER_KEY}"},
         )
         assert launch.status_code == 201, launch.text
-        assert client.get(launch.json()["launch_url"]).status_code == 303
+        assert open_launch(client, launch.json()["launch_url"]).status_code == 303
         pages = [client.get(path) for path in ("/shop", "/checkout")]
         assert [page.status_code for page in pages] == [200, 200]
         assets = set(re.findall(r'(?:href|src)="(/static/[^"]+)"', "".join(p.text for p in pages)))

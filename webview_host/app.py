@@ -18,11 +18,12 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from .deadlines import BodyDeadlineMiddleware
 from .resources import package_dir
 from .security import AccessLogMiddleware, SecurityHeadersMiddleware
 from .services import Services, open_services
 from .settings import Settings, SettingsError
-from .views import api, health, pages, partner
+from .views import api, health, launch, pages, partner
 from .views.errors import HANDLERS
 
 logger = logging.getLogger(__name__)
@@ -54,7 +55,8 @@ def create_app(
 
     routes = [
         Route("/", pages.index, methods=["GET"]),
-        Route("/launch/{code}", pages.launch, methods=["GET"]),
+        Route("/launch/{code}", launch.launch_page, methods=["GET"]),
+        Route("/launch/{code}", launch.launch_exchange, methods=["POST"]),
         Route("/shop", pages.shop, methods=["GET"]),
         Route("/checkout", pages.checkout, methods=["GET"]),
         Route("/checkout/complete", pages.complete, methods=["POST"]),
@@ -72,6 +74,7 @@ def create_app(
         middleware=[
             Middleware(AccessLogMiddleware),
             Middleware(SecurityHeadersMiddleware, settings=settings),
+            Middleware(BodyDeadlineMiddleware, seconds=settings.body_timeout),
         ],
         exception_handlers={partner.Refused: partner.refused, **HANDLERS},
         lifespan=lifespan,

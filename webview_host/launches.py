@@ -11,7 +11,7 @@ import secrets
 from typing import Any
 
 from .basket import token_expiry
-from .ledger import Ledger
+from .ledger import LaunchPreview, Ledger
 from .minted import MintedClient, MintedError
 from .sessions import CustomerSession
 from .settings import Settings
@@ -43,6 +43,10 @@ class LaunchService:
         )
         logger.info("launch created", extra={"customer_id": customer["external_id"]})
         return f"{self._settings.public_url}/launch/{code}", expires_at
+
+    async def peek(self, code: str) -> LaunchPreview:
+        """Whose usable code this is, without using it (raises `LaunchRefused`)."""
+        return await self._ledger.launches.peek(code)
 
     async def start_session(self, code: str) -> CustomerSession:
         """Consume the code (raises `LaunchRefused`), create the Minted token, open a session."""

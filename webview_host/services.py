@@ -24,6 +24,7 @@ from .minted import MintedClient
 from .resources import package_dir
 from .sessions import CHECKOUT_SALT, SessionStore, Signer
 from .settings import Settings
+from .throttle import Limit, Throttle
 from .workers import every
 
 # How long a signed Confirm form stays valid: long enough to read the review page.
@@ -43,6 +44,20 @@ class Services:
     reconciler: Reconciler
     sessions: SessionStore
     templates: Jinja2Templates
+    throttle: Throttle
+
+
+def open_throttle(settings: Settings) -> Throttle:
+    """The abuse limits of these settings, in Redis when `WVH_REDIS_URL` is set."""
+    rules = {
+        Limit.PARTNER: settings.limit_partner,
+        Limit.PARTNER_FAILURES: settings.limit_partner_failures,
+        Limit.LAUNCH: settings.limit_launch,
+        Limit.BASKET: settings.limit_basket,
+        Limit.CONFIRM: settings.limit_confirm,
+    }
+    redis = settings.redis_url.reveal() if settings.redis_url else None
+    return Throttle.open(rules, redis, settings.redis_key_prefix)
 
 
 @contextlib.asynccontextmanager
@@ -89,6 +104,7 @@ async def open_services(
                     secure=settings.secure_cookies,
                 ),
                 templates=Jinja2Templates(directory=package_dir("templates")),
+                throttle=open_throttle(settings),
             )
             workers.cancel_scope.cancel()
     finally:

@@ -41,6 +41,9 @@ class CustomerSession:
     token_expires_at: float | None
     csrf: str = dataclasses.field(repr=False)
     return_url: str | None = None
+    # Opened inside a partner's cross-site frame: the cookie is then SameSite=None and
+    # Partitioned (kept for that partner site only), as a Lax cookie is never sent there.
+    framed: bool = False
 
     @classmethod
     def new(
@@ -107,17 +110,27 @@ class SessionStore:
             return None
 
     def save(self, response: Response, session: CustomerSession) -> None:
+        self._set(response, self._signer.dumps(dataclasses.asdict(session)), session.framed)
+
+    def clear(self, response: Response, *, framed: bool = False) -> None:
+        """Delete the cookie; a framed one lives in the partner's partition, so the deletion
+        must be partitioned too."""
+        self._set(response, "", framed, max_age=0)
+
+    def _set(
+        self, response: Response, value: str, framed: bool, max_age: int | None = None
+    ) -> None:
         response.set_cookie(
             self.cookie_name,
-            self._signer.dumps(dataclasses.asdict(session)),
-            max_age=self.max_age,
+            value,
+            max_age=self.max_age if max_age is None else max_age,
             path="/",
-            secure=self.secure,
+            # SameSite=None demands Secure; browsers accept it on http only from localhost.
+            secure=self.secure or framed,
             httponly=True,
-            samesite="lax",
+            samesite="none" if framed else "lax",
         )
-
-    def clear(self, response: Response) -> None:
-        response.delete_cookie(
-            self.cookie_name, path="/", secure=self.secure, httponly=True, samesite="lax"
-        )
+        if framed:
+            # CHIPS: Starlette writes `Partitioned` only on Python 3.14, so append it here.
+            name, value_bytes = response.raw_headers[-1]
+            response.raw_headers[-1] = (name, value_bytes + b"; Partitioned")

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from . import policy
 from .environment import PREFIX, EnvReader, Secret, SettingsError, origin_of
 from .policy import SANDBOX_COOKIE_KEY, SANDBOX_PARTNER_KEY, SANDBOX_PASSWORD, SANDBOX_USERNAME
+from .throttle import parse_rule
 from .types import LOCALES, Locale, is_locale
 
 # The reading machinery is re-exported: callers import everything settings from here.
@@ -59,6 +60,15 @@ class Settings:
     reconcile_interval: int
     launch_max_body: int
     log_level: str
+    # Abuse limits (throttle.py): rules such as "30/minute", shared through Redis when set.
+    redis_url: Secret | None  # may carry a password
+    redis_key_prefix: str
+    limit_partner: str
+    limit_partner_failures: str
+    limit_launch: str
+    limit_basket: str
+    limit_confirm: str
+    body_timeout: float
 
     @property
     def webview_origin(self) -> str:
@@ -178,4 +188,34 @@ class Settings:
             reconcile_interval=env.integer("RECONCILE_INTERVAL", 30, minimum=0, maximum=3600),
             launch_max_body=env.integer("LAUNCH_MAX_BODY", 16384, minimum=1024),
             log_level=env.text("LOG_LEVEL", "INFO").upper(),
+            redis_url=_redis_url(env),
+            redis_key_prefix=env.text("REDIS_KEY_PREFIX", "wvh"),
+            limit_partner=_rule(env, "LIMIT_PARTNER", "600/minute"),
+            limit_partner_failures=_rule(env, "LIMIT_PARTNER_FAILURES", "20/minute"),
+            limit_launch=_rule(env, "LIMIT_LAUNCH", "30/minute"),
+            limit_basket=_rule(env, "LIMIT_BASKET", "120/minute"),
+            limit_confirm=_rule(env, "LIMIT_CONFIRM", "10/minute"),
+            body_timeout=float(env.decimal("BODY_TIMEOUT", "10")),
         )
+
+
+def _rule(env: EnvReader, name: str, default: str) -> str:
+    text = env.text(name, default)
+    try:
+        parse_rule(text)
+    except ValueError:
+        raise SettingsError(
+            f"Config '{PREFIX}{name}' has value {text!r}. Use a rate such as '30/minute', "
+            "several joined by ';' ('5/second;100/hour'), or 'off'."
+        ) from None
+    return text
+
+
+def _redis_url(env: EnvReader) -> Secret | None:
+    url = env.text("REDIS_URL", "")
+    if url and urlsplit(url).scheme not in ("redis", "rediss", "unix"):
+        raise SettingsError(
+            f"Config '{PREFIX}REDIS_URL' has an unknown scheme. Use redis://host:6379/0, "
+            "rediss://... (TLS) or unix:///path/to/redis.sock."
+        )
+    return Secret(url) if url else None

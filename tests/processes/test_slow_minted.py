@@ -30,6 +30,9 @@ def slow_stack() -> Iterator[tuple[Server, ...]]:
             WVH_PENDING_STALE_SECONDS=str(STALE),
             WVH_MINTED_READ_RETRIES="0",
             WVH_RECONCILE_INTERVAL="1",
+            # This test resubmits one session's Confirm many times a second on purpose.
+            WVH_LIMIT_CONFIRM="off",
+            WVH_LIMIT_BASKET="off",
         ) as servers,
     ):
         yield servers

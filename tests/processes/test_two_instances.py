@@ -20,7 +20,13 @@ def cluster() -> Iterator[tuple[Server, Server, Server]]:
     """A sandbox and two hosts sharing one PostgreSQL schema (and the cookie keys)."""
     with (
         postgres_schema() as database_url,
-        stack(database_url, hosts=2, WVH_MINTED_TIMEOUT="1", WVH_MINTED_READ_RETRIES="1") as (
+        stack(
+            database_url,
+            hosts=2,
+            WVH_MINTED_TIMEOUT="1",
+            WVH_MINTED_READ_RETRIES="1",
+            WVH_LIMIT_CONFIRM="off",  # fifty submits of one session are the point here
+        ) as (
             sandbox,
             host_a,
             host_b,

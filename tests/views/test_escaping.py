@@ -12,7 +12,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from tests.helpers import HOST, create_launch, make_settings, review_form
+from tests.helpers import HOST, create_launch, make_settings, open_launch, review_form
 from webview_host.app import create_app
 from webview_host.sandbox.seeds import seed_bytes
 
@@ -74,7 +74,7 @@ def review(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[tuple[st
     app = create_app(make_settings(database_url=sqlite_url), minted_transport=minted(request.param))
     with TestClient(app, base_url=HOST, follow_redirects=False) as client:
         launch = create_launch(client).json()["launch_url"].removeprefix(HOST)
-        assert client.get(launch).status_code == 303
+        assert open_launch(client, launch).status_code == 303
         review_form(client)
         yield request.param, client.get("/checkout").text
 

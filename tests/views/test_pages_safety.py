@@ -14,6 +14,7 @@ from tests.helpers import (
     create_launch,
     customer_payload,
     enter_shop,
+    open_launch,
     put_item,
     review_form,
     webview_token,
@@ -56,7 +57,7 @@ def test_secrets_never_reach_the_logs(
     caplog.set_level(logging.DEBUG)
     customer = customer_payload(identity_number="98765432109")
     launch_url = create_launch(host, customer).json()["launch_url"]
-    host.get(launch_url.removeprefix(HOST))
+    open_launch(host, launch_url.removeprefix(HOST))
     token = webview_token(host)
     put_item(sandbox_client, token, "MNT0001", 1)
     confirm(host, review_form(host))

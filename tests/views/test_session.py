@@ -16,6 +16,7 @@ from tests.helpers import (
     create_launch,
     customer_payload,
     enter_shop,
+    open_launch,
     put_item,
     webview_token,
 )
@@ -23,7 +24,7 @@ from tests.helpers import (
 
 def test_launch_code_cannot_be_replayed(host: TestClient) -> None:
     launch = create_launch(host).json()["launch_url"].removeprefix(HOST)
-    assert host.get(launch).status_code == 303
+    assert open_launch(host, launch).status_code == 303
     host.cookies.clear()
     replay = host.get(launch)
     assert replay.status_code == 410
@@ -45,11 +46,11 @@ def test_create_token_failure_offers_a_retry_that_works(
 ) -> None:
     launch = create_launch(host).json()["launch_url"].removeprefix(HOST)
     arm(sandbox, endpoint="create_token", kind="status", status=503)
-    failed = host.get(launch)
+    failed = open_launch(host, launch)
     assert failed.status_code == 503
     assert 'data-testid="retry-button"' in failed.text
     assert re.search(r'data-testid="support-code">WVH-[A-Z0-9]+<', failed.text)
-    retried = host.get(launch)
+    retried = host.post(launch)
     assert retried.status_code == 303, "the code was given back, so Try again works"
 
 
@@ -105,7 +106,7 @@ def test_turkish_is_the_default_language(host: TestClient, sandbox_client: TestC
         json={"customer": customer_payload()},
         headers={"Authorization": "Bearer dev-partner-key"},
     )
-    host.get(response.json()["launch_url"].removeprefix(HOST))
+    open_launch(host, response.json()["launch_url"].removeprefix(HOST))
     token = webview_token(host)
     put_item(sandbox_client, token, "MNT0001", 1)
     review = host.get("/checkout").text

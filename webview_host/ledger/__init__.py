@@ -9,7 +9,7 @@ from .backends import Database, Executor, Row
 from .completion import Completion, CompletionState, ErrorKind, basket_key, support_code
 from .completions import Completions
 from .database import Ledger
-from .launches import Launch, Launches, LaunchRefused, RefusalReason, hash_code
+from .launches import Launch, Launches, LaunchPreview, LaunchRefused, RefusalReason, hash_code
 
 __all__ = [
     "Completion",
@@ -19,6 +19,7 @@ __all__ = [
     "ErrorKind",
     "Executor",
     "Launch",
+    "LaunchPreview",
     "LaunchRefused",
     "Launches",
     "Ledger",

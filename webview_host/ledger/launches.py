@@ -35,6 +35,14 @@ class Launch:
     return_url: str | None
 
 
+@dataclasses.dataclass(frozen=True)
+class LaunchPreview:
+    """A usable launch code, looked at without using it: whose it is, in which language."""
+
+    customer_id: str
+    locale: Locale
+
+
 class LaunchRefused(Exception):
     """A launch code cannot be used; `locale` is the launch's language when the code is known."""
 
@@ -101,13 +109,26 @@ class Launches:
                 locale=row["locale"],
                 return_url=row["return_url"],
             )
+        await self.peek(code)  # raises why the code was refused
+        raise LaunchRefused("used")  # used between the two statements
+
+    async def peek(self, code: str) -> LaunchPreview:
+        """Whose usable code this is, without using it; raises `LaunchRefused` saying why not.
+
+        The launch page (GET) only peeks: a link scanner, a prefetch or a HEAD can load it
+        as often as it likes, and only the page's own POST consumes the code."""
         rows = await self._db.execute(
-            "SELECT consumed_at, locale FROM launches WHERE code_hash = ?", hash_code(code)
+            "SELECT customer_id, locale, consumed_at, expires_at FROM launches WHERE code_hash = ?",
+            hash_code(code),
         )
         if not rows:
             raise LaunchRefused("unknown")
-        used = rows[0]["consumed_at"] is not None
-        raise LaunchRefused("used" if used else "expired", rows[0]["locale"])
+        row = rows[0]
+        if row["consumed_at"] is not None:
+            raise LaunchRefused("used", row["locale"])
+        if row["expires_at"] <= self._clock():
+            raise LaunchRefused("expired", row["locale"])
+        return LaunchPreview(customer_id=row["customer_id"], locale=row["locale"])
 
     async def release(self, code: str) -> None:
         """Make a consumed, unexpired code usable again (its exchange failed upstream)."""

@@ -6,12 +6,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from ..i18n import format_money
-from .common import require_session, save_if_changed, services, settled_completion
+from ..throttle import Limit
+from .common import count, require_session, save_if_changed, services, settled_completion
 
 
 async def basket(request: Request) -> Response:
     svc = services(request)
     session = require_session(request)
+    await count(request, Limit.BASKET, session)
     view = await svc.baskets.read(session)
     current = view.basket
     locale = view.session.locale

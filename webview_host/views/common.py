@@ -13,6 +13,7 @@ from ..i18n import format_money, format_weight, translator
 from ..ledger import Completion
 from ..services import Services
 from ..sessions import CustomerSession
+from ..throttle import Limit, client_address, hashed
 from ..types import Locale, is_locale
 
 # Launch codes and completion ids are `secrets.token_urlsafe` values: anything else is unknown
@@ -42,6 +43,13 @@ def require_session(request: Request) -> CustomerSession:
     if session is None:
         raise NoSession()
     return session
+
+
+async def count(request: Request, limit: Limit, session: CustomerSession | None = None) -> None:
+    """Count this request against `limit`, per session when given, else per client address;
+    raises `TooManyRequests` (429) when over."""
+    key = hashed(session.sid) if session is not None else client_address(request)
+    await services(request).throttle.hit(limit, key)
 
 
 def save_if_changed(

@@ -18,7 +18,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from ..basket import SessionEnded
+from ..deadlines import BodyTimeout
 from ..minted import MintedAPIError, MintedError
+from ..throttle import TooManyRequests
 from .common import NoSession, render, services
 
 logger = logging.getLogger(__name__)
@@ -36,6 +38,8 @@ ErrorCode = Literal[
     "upstream_unavailable",
     "upstream_refused",
     "server_error",
+    "too_many_requests",
+    "request_timeout",
 ]
 
 # HTML pages for plain HTTP errors: (error code, message key, offer a retry).
@@ -92,8 +96,10 @@ async def no_session(request: Request, exc: Exception) -> Response:
         message_key="error.no_session",
     )
     sessions = services(request).sessions
+    # Only a cookie that was sent is cleared: a cross-site request carries none, and clearing
+    # anyway would let any site log the customer out.
     if sessions.cookie_name in request.cookies:
-        sessions.clear(response)
+        sessions.clear(response, framed=request.headers.get("sec-fetch-dest") == "iframe")
     return response
 
 
@@ -108,6 +114,32 @@ async def http_error(request: Request, exc: Exception) -> Response:
         message_key=key,
         retry=retry,
         headers=exc.headers,
+    )
+
+
+async def too_many(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, TooManyRequests)
+    return error_response(
+        request,
+        429,
+        "too_many_requests",
+        f"Too many requests; wait {exc.retry_after} seconds and try again.",
+        message_key="error.too_many",
+        retry=True,
+        headers={"Retry-After": str(exc.retry_after)},
+    )
+
+
+async def body_timeout(request: Request, exc: Exception) -> Response:
+    """The body came too slowly (`deadlines.py`): 408, and the connection is closed."""
+    return error_response(
+        request,
+        408,
+        "request_timeout",
+        "The request body took too long to arrive; send it again.",
+        message_key="error.server",
+        retry=True,
+        headers={"Connection": "close"},
     )
 
 
@@ -160,6 +192,8 @@ HANDLERS = {
     NoSession: no_session,
     SessionEnded: no_session,
     HTTPException: http_error,
+    TooManyRequests: too_many,
+    BodyTimeout: body_timeout,
     MintedError: upstream_error,
     Exception: server_error,
 }

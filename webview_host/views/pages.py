@@ -1,4 +1,4 @@
-"""The customer's pages: launch exchange, shell, review, complete, result."""
+"""The customer's pages: shell, review, complete, result (the launch exchange is launch.py)."""
 
 from __future__ import annotations
 
@@ -7,31 +7,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from ..checkout import NOTICES, BasketChanged, OrderInProgress
-from ..ledger import LaunchRefused
 from ..security import origin_allowed, tokens_match
-from .common import render, require_session, save_if_changed, services, settled_completion
+from ..throttle import Limit
+from .common import count, render, require_session, save_if_changed, services, settled_completion
 
 
 async def index(request: Request) -> Response:
     return render(request, "index.html")
-
-
-async def launch(request: Request) -> Response:
-    svc = services(request)
-    try:
-        session = await svc.launches.start_session(request.path_params["code"])
-    except LaunchRefused as exc:
-        unknown = exc.reason == "unknown"
-        return render(
-            request,
-            "error.html",
-            {"message_key": "error.launch_unknown" if unknown else "error.launch_expired"},
-            status_code=404 if unknown else 410,
-            locale=exc.locale,
-        )
-    response = RedirectResponse("/shop", status_code=303)
-    svc.sessions.save(response, session)
-    return response
 
 
 async def shop(request: Request) -> Response:
@@ -53,6 +35,7 @@ async def shop(request: Request) -> Response:
 
 async def checkout(request: Request) -> Response:
     session = require_session(request)
+    await count(request, Limit.BASKET, session)
     review = await services(request).checkout.review(session)
     if isinstance(review, OrderInProgress):
         return RedirectResponse(f"/orders/{review.completion.id}", status_code=303)
@@ -79,6 +62,7 @@ async def complete(request: Request) -> Response:
     form = await request.form()
     if not tokens_match(session.csrf, form.get("csrf")):
         raise HTTPException(403, "csrf")
+    await count(request, Limit.CONFIRM, session)
     try:
         completion, after = await svc.checkout.complete(session, str(form.get("basket", "")))
     except BasketChanged as exc:

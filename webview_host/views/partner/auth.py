@@ -8,13 +8,16 @@ never echo a value (identity numbers are personal).
 
 from __future__ import annotations
 
+import functools
 import hmac
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ...throttle import Limit, client_address, hashed
 from ..common import services
 from ..errors import error_response
 
@@ -29,15 +32,42 @@ class Refused(Exception):
         super().__init__(response.status_code)
 
 
-def require_partner(request: Request) -> None:
-    """Raise `Refused` (401) unless the request carries a configured partner key."""
+def partner_key(request: Request) -> str | None:
+    """The configured partner key the request carries, or None (compared in constant time
+    with every key)."""
     header = request.headers.get("authorization", "")
     scheme, _, given = header.partition(" ")
-    matched = False
+    matched = None
     if scheme.lower() == "bearer" and given:
+        presented = given.strip().encode("utf-8", "surrogateescape")
         for key in services(request).settings.partner_keys:
-            matched |= hmac.compare_digest(key.reveal().encode(), given.strip().encode())
-    if not matched:
+            if hmac.compare_digest(key.reveal().encode(), presented):
+                matched = key.reveal()
+    return matched
+
+
+def throttled(
+    endpoint: Callable[[Request], Awaitable[Response]],
+) -> Callable[[Request], Awaitable[Response]]:
+    """`endpoint` behind the partner limits: calls per partner key, and calls without a
+    valid key per client address (guessing keys); over either, 429 before any work."""
+
+    @functools.wraps(endpoint)
+    async def guarded(request: Request) -> Response:
+        throttle = services(request).throttle
+        key = partner_key(request)
+        if key is None:
+            await throttle.hit(Limit.PARTNER_FAILURES, client_address(request))
+        else:
+            await throttle.hit(Limit.PARTNER, hashed(key))
+        return await endpoint(request)
+
+    return guarded
+
+
+def require_partner(request: Request) -> None:
+    """Raise `Refused` (401) unless the request carries a configured partner key."""
+    if partner_key(request) is None:
         raise Refused(
             error_response(
                 request,

@@ -21,6 +21,7 @@ from starlette.routing import Route
 
 from ...settings import Settings
 from ..common import services
+from .auth import throttled
 
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -53,7 +54,7 @@ class Operation:
     parameters: tuple[dict[str, Any], ...] = ()
 
     def route(self) -> Route:
-        return Route(self.path, self.endpoint, methods=[self.method.upper()])
+        return Route(self.path, throttled(self.endpoint), methods=[self.method.upper()])
 
 
 def _ref(model: type[BaseModel]) -> dict[str, str]:
@@ -67,6 +68,7 @@ def _json(schema: dict[str, Any]) -> dict[str, Any]:
 # Answers every partner operation can give, whatever it declares.
 COMMON_RESPONSES: dict[int, tuple[str, None]] = {
     401: ("Missing or wrong partner API key", None),
+    429: ("Too many requests for this key or address; wait Retry-After seconds", None),
 }
 
 
