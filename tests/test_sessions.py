@@ -1,7 +1,9 @@
-"""Signed session cookies: tamper, expiry and key rotation mean "no session", never an error."""
+"""Encrypted session cookies: tamper, expiry and key rotation mean "no session", never an error;
+the Minted token cannot be read from the cookie."""
 
 from __future__ import annotations
 
+import base64
 import time
 
 import pytest
@@ -13,6 +15,7 @@ from webview_host.sessions import (
     CHECKOUT_SALT,
     SESSION_SALT,
     CustomerSession,
+    Sealer,
     SessionStore,
     Signer,
 )
@@ -74,7 +77,9 @@ def test_secure_cookie_uses_host_prefix() -> None:
         lambda v: v[:-2] + ("AA" if not v.endswith("AA") else "BB"),
         lambda v: "garbage",
         lambda v: "",
-        lambda v: v.replace(".", "", 1),
+        lambda v: v[:20] + v[21:],
+        lambda v: v + "A",
+        lambda v: "ü" + v,
     ],
 )
 def test_tampered_cookie_is_no_session(mangle: object) -> None:
@@ -108,6 +113,30 @@ def test_rotation_old_key_still_accepted_new_key_signs() -> None:
     only_new = SessionStore([NEW], max_age=600, secure=False)
     assert only_new.load(request_with(name, new_value)) is not None
     assert only_new.load(request_with(name, old_value)) is None
+
+
+def test_the_minted_token_cannot_be_read_from_the_cookie() -> None:
+    """Finding 5: a signed cookie only base64-encodes its JSON, token and all."""
+    store = SessionStore([NEW], max_age=600, secure=False)
+    response = Response()
+    store.save(response, session())
+    _, value = cookie_value(response)
+    padded = value + "=" * (-len(value) % 4)
+    decoded = base64.urlsafe_b64decode(padded)
+    assert b"T" * 32 not in decoded
+    assert b"c-1" not in decoded, "nothing of the session shows"
+    assert '"' not in value, "a value that needs no quoting"
+
+
+def test_a_cookie_sealed_for_another_purpose_or_key_does_not_open() -> None:
+    other_purpose = Sealer([NEW], CHECKOUT_SALT, 600).seal({"sid": "x"})
+    store = SessionStore([NEW], max_age=600, secure=False)
+    assert store.load(request_with(store.cookie_name, other_purpose)) is None
+    other_key = SessionStore([OLD], max_age=600, secure=False)
+    response = Response()
+    other_key.save(response, session())
+    _, value = cookie_value(response)
+    assert store.load(request_with(store.cookie_name, value)) is None
 
 
 def test_a_value_signed_for_one_purpose_does_not_verify_for_another() -> None:

@@ -1,23 +1,31 @@
-"""The customer's session, carried in one signed cookie (itsdangerous).
+"""The customer's session, carried in one encrypted cookie; signed values for other purposes.
 
-One serializer per purpose, each with its own salt, so a value signed for one
-purpose never verifies for another. Keys are a list, newest last: the newest
-signs, all verify, so a key rotates without logging anyone out. A tampered,
-expired or malformed cookie is simply "no session" (`BadData` is caught),
-never an error page.
+The session cookie holds the Minted bearer token, so it is encrypted, not just
+signed: Fernet (AES-128-CBC + HMAC-SHA256, with a timestamp for the max age)
+from `cryptography`, one Fernet key per cookie key, derived with HKDF under a
+purpose of its own. A `MultiFernet` over the key list (newest last in the
+setting) encrypts with the newest and decrypts with any, so a key rotates
+without logging anyone out. Other values (the Confirm form's basket reference)
+are signed with itsdangerous, one salt per purpose, so a value made for one
+purpose never verifies for another. A tampered, expired or malformed cookie is
+simply "no session", never an error page.
 
-The cookie holds the Minted token (HttpOnly, never readable by scripts) but
-no personal data: the customer's profile, needed to renew the token, stays in
-the ledger under `launch_id`.
+The cookie holds no personal data: the customer's profile, needed to renew the
+token, stays in the ledger under `launch_id`.
 """
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import json
 import secrets
 from collections.abc import Sequence
 from typing import Any
 
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from itsdangerous import BadData, URLSafeTimedSerializer
 from starlette.requests import Request
 from starlette.responses import Response
@@ -25,7 +33,7 @@ from starlette.responses import Response
 from .settings import Secret
 from .types import Locale
 
-SESSION_SALT = "wvh.session.v1"
+SESSION_SALT = "wvh.session.v2"  # v2: encrypted (v1 cookies were signed only)
 CHECKOUT_SALT = "wvh.checkout.v1"
 
 
@@ -90,18 +98,50 @@ class Signer:
             return None
 
 
+class Sealer:
+    """Encrypts and authenticates values with every key of the list (newest last), using
+    the newest; `open` returns None for anything not sealed by one of them within
+    `max_age` seconds."""
+
+    def __init__(self, keys: Sequence[Secret], purpose: str, max_age: int) -> None:
+        self._fernet = MultiFernet([_fernet(key, purpose) for key in reversed(keys)])
+        self.max_age = max_age
+
+    def seal(self, value: Any) -> str:
+        token = self._fernet.encrypt(json.dumps(value, separators=(",", ":")).encode())
+        # Without base64's '=' padding the cookie value needs no quoting.
+        return token.decode().rstrip("=")
+
+    def open(self, sealed: str | None) -> Any | None:
+        if not sealed:
+            return None
+        try:
+            token = (sealed + "=" * (-len(sealed) % 4)).encode("ascii")
+            plain = self._fernet.decrypt(token, ttl=self.max_age)
+        except (InvalidToken, UnicodeEncodeError):
+            return None
+        return json.loads(plain)
+
+
+def _fernet(key: Secret, purpose: str) -> Fernet:
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode()).derive(
+        key.reveal().encode()
+    )
+    return Fernet(base64.urlsafe_b64encode(derived))
+
+
 class SessionStore:
     """Reads and writes the session cookie on requests and responses."""
 
     def __init__(self, keys: Sequence[Secret], *, max_age: int, secure: bool) -> None:
-        self._signer = Signer(keys, SESSION_SALT, max_age)
+        self._sealer = Sealer(keys, SESSION_SALT, max_age)
         self.max_age = max_age
         self.secure = secure
         # `__Host-` pins the cookie to this exact host over HTTPS, path /, no Domain.
         self.cookie_name = "__Host-wvh_session" if secure else "wvh_session"
 
     def load(self, request: Request) -> CustomerSession | None:
-        data = self._signer.loads(request.cookies.get(self.cookie_name))
+        data = self._sealer.open(request.cookies.get(self.cookie_name))
         if not isinstance(data, dict):
             return None
         try:
@@ -110,7 +150,7 @@ class SessionStore:
             return None
 
     def save(self, response: Response, session: CustomerSession) -> None:
-        self._set(response, self._signer.dumps(dataclasses.asdict(session)), session.framed)
+        self._set(response, self._sealer.seal(dataclasses.asdict(session)), session.framed)
 
     def clear(self, response: Response, *, framed: bool = False) -> None:
         """Delete the cookie; a framed one lives in the partner's partition, so the deletion

@@ -50,6 +50,19 @@ _HTTP_PAGES: dict[int, tuple[ErrorCode, str, bool]] = {
 }
 
 
+# Where "Try again" leads after a failed form POST: the page that showed the form. Reloading
+# the POST's own URL would be a GET of a POST-only route (405).
+_RETRY_PAGES: dict[str, str] = {"/checkout/complete": "/checkout"}
+
+
+def retry_url(request: Request) -> str:
+    """ "Try again": the same URL for a page, the form's page for a POST (a launch POST's
+    page is its own URL, which shows the launch page again)."""
+    if request.method in ("GET", "HEAD"):
+        return str(request.url.path) + (f"?{request.url.query}" if request.url.query else "")
+    return _RETRY_PAGES.get(request.url.path, request.url.path)
+
+
 def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
@@ -79,7 +92,12 @@ def error_response(
     response = render(
         request,
         "error.html",
-        {"message_key": message_key, "retry": retry, "support_code": support_code},
+        {
+            "message_key": message_key,
+            "retry": retry,
+            "retry_url": retry_url(request),
+            "support_code": support_code,
+        },
         status_code=status,
     )
     if headers:
