@@ -40,19 +40,28 @@ def content_security_policy(settings: Settings) -> str:
     )
 
 
+def security_headers(settings: Settings) -> dict[str, str]:
+    """The headers every response carries (static files may be cached; nothing else)."""
+    headers = {
+        "Content-Security-Policy": content_security_policy(settings),
+        "Referrer-Policy": "no-referrer",
+        "X-Content-Type-Options": "nosniff",
+        "Cross-Origin-Opener-Policy": "same-origin",
+    }
+    if settings.secure_cookies:
+        headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+    return headers
+
+
 class SecurityHeadersMiddleware:
-    """CSP, no-referrer, nosniff, HSTS (https only) and no-store on dynamic responses."""
+    """CSP, no-referrer, nosniff, HSTS (https only) and no-store on dynamic responses.
+
+    Starlette answers an unhandled exception outside every user middleware, so the 500
+    handler (`views/errors.py`) adds `security_headers` itself."""
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
-        self.headers = {
-            "Content-Security-Policy": content_security_policy(settings),
-            "Referrer-Policy": "no-referrer",
-            "X-Content-Type-Options": "nosniff",
-            "Cross-Origin-Opener-Policy": "same-origin",
-        }
-        if settings.secure_cookies:
-            self.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+        self.headers = security_headers(settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

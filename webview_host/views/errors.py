@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, Response
 from ..basket import SessionEnded
 from ..deadlines import BodyTimeout
 from ..minted import MintedAPIError, MintedError
+from ..security import security_headers
 from ..throttle import TooManyRequests
 from .common import NoSession, render, services
 
@@ -195,6 +196,8 @@ async def upstream_error(request: Request, exc: Exception) -> Response:
 async def server_error(request: Request, exc: Exception) -> Response:
     code = new_support_code()
     logger.exception("unhandled error (%s)", code, exc_info=exc, extra={"support_code": code})
+    # Starlette sends this answer from outside the middleware stack: add what it would.
+    headers = {**security_headers(services(request).settings), "Cache-Control": "no-store"}
     return error_response(
         request,
         500,
@@ -203,6 +206,7 @@ async def server_error(request: Request, exc: Exception) -> Response:
         message_key="error.server",
         retry=True,
         support_code=code,
+        headers=headers,
     )
 
 
