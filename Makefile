@@ -3,18 +3,26 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 N ?= 20
 
-.PHONY: install run test check unit e2e e2e-repeat bench clean
+.PHONY: install lock audit run test check unit e2e e2e-repeat bench clean
 
-$(STAMP): pyproject.toml
+# Versions come from constraints.txt (every package pinned; `make lock` regenerates it).
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test]'
 	rm -f $(VENV)/.installed-* && touch $@
 
-install: $(STAMP)  ## create .venv and install the project with its test tools
+install: $(STAMP)  ## create .venv and install the project with its test tools, as pinned
+
+lock:  ## re-pin constraints.txt to the newest versions pyproject.toml allows (review, test, commit)
+	scripts/lock.sh
+
+audit: $(STAMP)  ## known vulnerabilities in the installed packages (needs PyPI's advisory API)
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[audit]'
+	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off -l
 
 run: $(STAMP)  ## host + Minted sandbox on 127.0.0.1 (sandbox mode, SQLite under data/)
 	$(BIN)/python -m webview_host.run
