@@ -278,11 +278,13 @@ class MintedClient:
             raise MintedUnavailable(
                 f"The connection to Minted failed: {type(exc).__name__}", request_sent=True
             ) from exc
-        except NotImplementedError as exc:
-            # httpx.DigestAuth cannot answer a challenge that offers only qop="auth-int":
-            # the authenticated request never left, so this is a refusal, not a lost call.
+        except (NotImplementedError, ValueError, LookupError) as exc:
+            # httpx.DigestAuth cannot answer a challenge that offers only qop="auth-int"
+            # (NotImplementedError), and a malformed challenge or an unknown algorithm escapes
+            # its parser as ValueError, KeyError or IndexError: the request never left, so
+            # this is a refusal, not a lost call.
             raise MintedUnauthorized(
-                401, f"Minted's Digest challenge cannot be answered: {exc}"
+                401, f"Minted's Digest challenge cannot be answered: {type(exc).__name__}"
             ) from exc
         except httpx.HTTPError as exc:
             raise MintedProtocolError(f"Minted's answer could not be read: {exc!r}") from exc
