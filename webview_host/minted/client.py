@@ -1,4 +1,4 @@
-"""The Minted Connect API client: one `httpx.AsyncClient`, typed answers, our own errors.
+"""The Minted Connect API client: typed calls over one `Caller`, our own errors.
 
 Partner endpoints use `httpx.DigestAuth` (it follows whatever realm, algorithm
 and qop the challenge names, and reuses the nonce afterwards); token-scoped
@@ -10,22 +10,18 @@ Minted did nothing.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import anyio
 import httpx
 
 from ..settings import Settings
 from .auth import BearerAuth
-from .envelope import parse, read_capped, unwrap
-from .errors import MintedProtocolError, MintedUnauthorized, MintedUnavailable
+from .envelope import parse
 from .models import EcomOrder, Order, OrderResponse, Page, SellItem, TokenGrant
-
-logger = logging.getLogger(__name__)
+from .sell import Currency, PriceToken, check_sell
+from .transport import Caller, CallObserver
 
 
 class MintedClient:
@@ -44,31 +40,32 @@ class MintedClient:
         retry_backoff: float = 0.2,
         create_token_path: str = "/partner/ecom/token",  # noqa: S107 - a URL path
         complete_path: str = "/partner/ecom/complete",
+        prices_path: str = "/partner/prices",
         transport: httpx.AsyncBaseTransport | None = None,
+        observer: CallObserver | None = None,
     ) -> None:
-        headers = {"x-client-id": client_id, "Accept": "application/json"}
-        if api_version:
-            headers["api-version"] = api_version
-        # `timeout` is a deadline for the whole call (auth round trips and a slowly
-        # dripping body included); connecting gets half of it, so a connect failure is
-        # told apart from a call that was sent.
-        self._deadline = timeout
-        self._http = httpx.AsyncClient(
+        self._caller = Caller(
             base_url=base_url,
-            headers=headers,
-            timeout=httpx.Timeout(timeout, connect=timeout / 2),
+            auth=httpx.DigestAuth(username, password),
+            client_id=client_id,
+            api_version=api_version,
+            timeout=timeout,
+            retry_backoff=retry_backoff,
             transport=transport,
-            follow_redirects=False,
+            observer=observer,
         )
-        self._digest = httpx.DigestAuth(username, password)
+        self._call = self._caller.call
         self._read_retries = read_retries
-        self._retry_backoff = retry_backoff
         self._create_token_path = create_token_path
         self._complete_path = complete_path
+        self._prices_path = prices_path
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, transport: httpx.AsyncBaseTransport | None = None
+        cls,
+        settings: Settings,
+        transport: httpx.AsyncBaseTransport | None = None,
+        observer: CallObserver | None = None,
     ) -> MintedClient:
         return cls(
             base_url=settings.minted_base_url,
@@ -80,11 +77,13 @@ class MintedClient:
             read_retries=settings.minted_read_retries,
             create_token_path=settings.create_token_path,
             complete_path=settings.complete_path,
+            prices_path=settings.minted_prices_path,
             transport=transport,
+            observer=observer,
         )
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        await self._caller.aclose()
 
     async def __aenter__(self) -> MintedClient:
         return self
@@ -197,10 +196,12 @@ class MintedClient:
         price_token: str,
         external_id: str,
         items: Sequence[SellItem],
-        currency: str | None = None,
+        currency: Currency | None = None,
         locale: str = "tr",
     ) -> OrderResponse:
-        """Sell (digital metal) at the prices locked by `price_token`."""
+        """Sell (digital metal) at the prices locked by `price_token`; raises ValueError
+        for a currency or items seed 004 does not allow (see `check_sell`)."""
+        check_sell(items, currency)
         body: dict[str, Any] = {
             "price_token": price_token,
             "external_id": external_id,
@@ -211,79 +212,7 @@ class MintedClient:
         data = await self._call("POST", "/partner/order/digital/sell", json=body, locale=locale)
         return parse(OrderResponse, data)
 
-    # --- transport --------------------------------------------------------
-
-    async def _call(
-        self,
-        method: str,
-        path: str,
-        *,
-        locale: str,
-        auth: httpx.Auth | None = None,
-        json: Any = None,
-        params: Mapping[str, str] | None = None,
-        retries: int = 0,
-    ) -> Any:
-        attempt = 0
-        while True:
-            try:
-                return await self._send(method, path, locale, auth or self._digest, json, params)
-            except MintedUnavailable as exc:
-                if attempt >= retries:
-                    raise
-                attempt += 1
-                logger.warning(
-                    "Minted %s %s unavailable, retry %d of %d",
-                    method,
-                    path,
-                    attempt,
-                    retries,
-                    extra={"minted_path": path, "error": str(exc)},
-                )
-                await asyncio.sleep(self._retry_backoff * 2 ** (attempt - 1))
-
-    async def _send(
-        self,
-        method: str,
-        path: str,
-        locale: str,
-        auth: httpx.Auth,
-        body: Any,
-        params: Mapping[str, str] | None,
-    ) -> Any:
-        try:
-            with anyio.fail_after(self._deadline):
-                async with self._http.stream(
-                    method,
-                    path,
-                    auth=auth,
-                    json=body,
-                    params=params,
-                    headers={"Accept-Language": locale},
-                ) as response:
-                    content = await read_capped(response)
-        except TimeoutError as exc:
-            raise MintedUnavailable(
-                f"Minted did not answer within the {self._deadline:g} s deadline", request_sent=True
-            ) from exc
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            raise MintedUnavailable(
-                f"Could not connect to Minted: {type(exc).__name__}", request_sent=False
-            ) from exc
-        except httpx.TimeoutException as exc:
-            raise MintedUnavailable(
-                f"Minted did not answer in time: {type(exc).__name__}", request_sent=True
-            ) from exc
-        except httpx.TransportError as exc:
-            raise MintedUnavailable(
-                f"The connection to Minted failed: {type(exc).__name__}", request_sent=True
-            ) from exc
-        except NotImplementedError as exc:
-            # httpx.DigestAuth cannot answer a challenge that offers only qop="auth-int":
-            # the authenticated request never left, so this is a refusal, not a lost call.
-            raise MintedUnauthorized(
-                401, f"Minted's Digest challenge cannot be answered: {exc}"
-            ) from exc
-        except httpx.HTTPError as exc:
-            raise MintedProtocolError(f"Minted's answer could not be read: {exc!r}") from exc
-        return unwrap(response.status_code, content, response.headers.get("content-type"))
+    async def price_token(self, *, locale: str = "tr") -> PriceToken:
+        """A price token for Sell and the prices it fixes (`WVH_MINTED_PRICES_PATH`)."""
+        data = await self._call("GET", self._prices_path, locale=locale, retries=self._read_retries)
+        return parse(PriceToken, data)

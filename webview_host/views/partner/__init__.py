@@ -5,11 +5,21 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from . import launches
+from . import baskets, launches, minted_orders, orders, sales, webhooks
 from .auth import Refused
 from .openapi import Operation, openapi_endpoint
 
-OPERATIONS: list[Operation] = [*launches.OPERATIONS]
+# Order matters where paths overlap: `/api/v1/orders/lookup` (POST) before
+# `/api/v1/orders/{completion_id}` (GET) is not needed by Starlette, which matches the
+# method too, but it keeps the document readable.
+OPERATIONS: list[Operation] = [
+    *launches.OPERATIONS,
+    *orders.OPERATIONS,
+    *webhooks.OPERATIONS,
+    *baskets.OPERATIONS,
+    *minted_orders.OPERATIONS,
+    *sales.OPERATIONS,
+]
 
 
 def routes() -> list[Route]:
