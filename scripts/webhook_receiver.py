@@ -50,7 +50,7 @@ def main() -> None:
     failures_left = args.fail
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+        def do_POST(self) -> None:
             nonlocal failures_left
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             if failures_left > 0:
