@@ -70,7 +70,7 @@ def test_a_host_killed_after_a_purchase_loses_no_webhook(tmp_path: Path) -> None
         }
         with running("host-after-crash", HOST_FACTORY, env):
             wait_for(lambda: "order.completed" in log.read_text(), log)
-    line = next(l for l in log.read_text().splitlines() if "order.completed" in l)
+    line = next(x for x in log.read_text().splitlines() if "order.completed" in x)
     assert line.startswith("verified order.completed evt_")
     assert f"completion={completion_id}" in line
     assert "state=completed" in line
