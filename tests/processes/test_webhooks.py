@@ -51,7 +51,12 @@ def test_a_host_killed_after_a_purchase_loses_no_webhook(tmp_path: Path) -> None
     hook = {"WVH_WEBHOOK_URL": f"http://127.0.0.1:{port}/", "WVH_WEBHOOK_SECRETS": SECRET}
     with (
         receiver(port, log),
-        stack(database_url, WVH_WEBHOOK_POLL_INTERVAL="3600", **hook) as (sandbox, host),
+        stack(
+            database_url,
+            WVH_WEBHOOK_POLL_INTERVAL="3600",
+            WVH_WEBHOOK_URL=hook["WVH_WEBHOOK_URL"],
+            WVH_WEBHOOK_SECRETS=SECRET,
+        ) as (sandbox, host),
     ):
         with httpx.Client(base_url=host.url, timeout=15) as client:
             form, _ = shop_with_one_item(client, sandbox)
