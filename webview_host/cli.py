@@ -94,34 +94,51 @@ async def check_config(settings: Settings, out: TextIO) -> int:
     print(f"  webhooks: {settings.webhook_url or 'off'}", file=out)
     print(f"  metrics: {settings.metrics}; log format: {settings.log_format}", file=out)
     healthy = True
-    ledger = Ledger.open(settings.database_url)
     try:
-        at = await version(ledger.database)
-        state = "up to date" if at == LATEST else f"at {at}; starting the host migrates to {LATEST}"
-        print(f"ledger: ok ({ledger.backend_name}, schema {state})", file=out)
+        ledger = Ledger.open(settings.database_url)
     except Exception as exc:  # reported, not raised: this command is a diagnosis
         print(f"ledger: FAILED ({type(exc).__name__}: {exc})", file=out)
         healthy = False
-    finally:
-        await ledger.close()
+    else:
+        try:
+            await ledger.ping()
+            print(f"ledger: ok ({ledger.backend_name}, {await _schema(ledger)})", file=out)
+        except Exception as exc:  # reported, not raised: this command is a diagnosis
+            print(f"ledger: FAILED ({type(exc).__name__}: {exc})", file=out)
+            healthy = False
+        finally:
+            await ledger.close()
     async with MintedClient.from_settings(settings) as minted:
         check = await probe_minted(minted)
     print(f"minted: {'ok' if check.ok else 'FAILED'} ({check.detail})", file=out)
     return 0 if healthy and check.ok else 1
 
 
+async def _schema(ledger: Ledger) -> str:
+    try:
+        at = await version(ledger.database)
+    except Exception:  # no schema_migrations table: a new, empty database
+        at = 0
+    if at == LATEST:
+        return f"schema {at}, up to date"
+    return f"schema {at}; starting the host migrates it to {LATEST}"
+
+
 async def reconcile(settings: Settings, out: TextIO) -> int:
     """Settle every unknown and stale pending completion from Minted's record."""
-    settled: dict[str, int] = {}
+    final: dict[str, str] = {}
     async with open_services(settings, background=False) as services:
-        seen: set[str] = set()
+        # Sweep until a pass changes nothing: a completion Minted could not tell about
+        # yet stays unknown (run the command again later; the hosts keep sweeping too).
         while True:
-            batch = [c for c in await services.reconciler.sweep(limit=500) if c.id not in seen]
-            if not batch:
+            batch = await services.reconciler.sweep(limit=500)
+            changed = [c for c in batch if final.get(c.id) != c.state]
+            final.update({c.id: str(c.state) for c in batch})
+            if not changed:
                 break
-            for completion in batch:
-                seen.add(completion.id)
-                settled[str(completion.state)] = settled.get(str(completion.state), 0) + 1
+    settled: dict[str, int] = {}
+    for state in final.values():
+        settled[state] = settled.get(state, 0) + 1
     summary = ", ".join(f"{state}: {n}" for state, n in sorted(settled.items())) or "none open"
     print(f"reconciled {sum(settled.values())} completion(s); now {summary}", file=out)
     return 0

@@ -47,6 +47,9 @@ def configure(level: str, format: str, stream: TextIO | None = None) -> logging.
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    # httpx logs every request's full URL at INFO; our Minted transport logs what matters
+    # (and the metrics count every call), so only its warnings are kept.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     # uvicorn's own loggers propagate to ours, so its lines take the same format.
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers.clear()
