@@ -68,7 +68,13 @@ def test_reconcile_settles_unknown_completions_and_redeliver_resends_their_event
         "WVH_RECONCILE_INTERVAL": "0",
         "WVH_MINTED_READ_RETRIES": "0",
     }
-    with stack(database_url, **hook) as (sandbox, host):
+    with stack(
+        database_url,
+        WVH_WEBHOOK_URL=hook["WVH_WEBHOOK_URL"],
+        WVH_WEBHOOK_POLL_INTERVAL=hook["WVH_WEBHOOK_POLL_INTERVAL"],
+        WVH_RECONCILE_INTERVAL=hook["WVH_RECONCILE_INTERVAL"],
+        WVH_MINTED_READ_RETRIES=hook["WVH_MINTED_READ_RETRIES"],
+    ) as (sandbox, host):
         with (
             httpx.Client(base_url=host.url, timeout=15) as client,
             SandboxControl(sandbox.url) as control,
