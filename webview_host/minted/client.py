@@ -60,6 +60,7 @@ class MintedClient:
             transport=transport,
             follow_redirects=False,
         )
+        self._credentials = (username, password)
         self._digest = httpx.DigestAuth(username, password)
         self._read_retries = read_retries
         self._retry_backoff = retry_backoff
@@ -281,6 +282,10 @@ class MintedClient:
         except NotImplementedError as exc:
             # httpx.DigestAuth cannot answer a challenge that offers only qop="auth-int":
             # the authenticated request never left, so this is a refusal, not a lost call.
+            # DigestAuth keeps the last challenge and would fail every later call without
+            # asking again: start the next call from a fresh challenge.
+            if auth is self._digest:
+                self._digest = httpx.DigestAuth(*self._credentials)
             raise MintedUnauthorized(
                 401, f"Minted's Digest challenge cannot be answered: {exc}"
             ) from exc
