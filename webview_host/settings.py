@@ -94,6 +94,8 @@ class Settings:
     sandbox_pricefix_refresh_seconds: int
     sandbox_token_ttl: int
     sandbox_faults: bool
+    minted_max_connections: int = 100
+    minted_keepalive_seconds: float = 5.0
 
     @property
     def webview_origin(self) -> str:
@@ -189,6 +191,8 @@ class Settings:
             ),
             sandbox_token_ttl=env.integer("SANDBOX_TOKEN_TTL", 3600, minimum=1),
             sandbox_faults=env.boolean("SANDBOX_FAULTS", True),
+            minted_max_connections=env.integer("MINTED_MAX_CONNECTIONS", 100, minimum=1),
+            minted_keepalive_seconds=float(env.decimal("MINTED_KEEPALIVE_SECONDS", "5")),
         )
 
 
