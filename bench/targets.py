@@ -58,8 +58,9 @@ def print_ledger(kind: str, f: dict[str, Any]) -> None:
                   f"{row['throughput_ratio']:6.3f} {ours['p50_ms']:7.2f} {ours['p99_ms']:7.1f} "
                   f"{row['added_p50_ms']:7.2f} {row['added_p99_ms']:7.1f}")  # fmt: skip
     for level, row in f["confirm"].items():
-        print(f"{'Confirm to order':34} {level[1:]:>4} {row['completions_per_s']:8.0f}/s over"
-              f" {row['baskets']} baskets, upstream Completes {row['upstream_completes']}")  # fmt: skip
+        rate, completes = row["completions_per_s"], row["upstream_completes"]
+        print(f"{'Confirm to order':34} {level[1:]:>4} {rate:8.0f}/s over {row['baskets']}"
+              f" baskets, upstream Completes {completes}")  # fmt: skip
     s = f["sessions"]
     rss = ", ".join(f"{n}: {b / MB:.1f} MB" for n, b in s["rss_bytes"].items())
     print(f"{'launch + exchange':34} {s['connections']:>4} {s['launch_exchange_per_s']:8.0f}/s")
