@@ -7,6 +7,7 @@ views, sessions, templates and ledger. Medians of a few rounds.
 
 from __future__ import annotations
 
+import logging
 import re
 import statistics
 import time
@@ -78,6 +79,8 @@ def measure(database_url: str, n: int, rounds: int) -> dict[str, float]:
 
 
 def run(ledgers: list[str], n: int = 100, rounds: int = 3) -> dict[str, Any]:
+    # The apps' own log lines (sandbox mode, every request) would drown the table.
+    logging.getLogger("webview_host").setLevel(logging.ERROR)
     out: dict[str, Any] = {}
     for kind in ledgers:
         with ledger_url(kind) as url:

@@ -6,8 +6,6 @@ import asyncio
 import re
 from typing import Any
 
-import aiohttp
-
 from . import wrk
 from .flows import Driver, Shopper, bounded, client_session
 from .stack import Stack
@@ -62,20 +60,27 @@ def compare(
     headers: dict[str, str],
     baseline_headers: dict[str, str] | None = None,
     seconds: float,
+    rounds: int = 3,
 ) -> dict[str, Any]:
-    """wrk on `url` and on its baseline at each connection count, interleaved."""
+    """wrk on `url` and on its baseline at each connection count: `rounds` short runs of
+    each, alternated so that other work on the machine hits both alike; medians."""
     figures: dict[str, Any] = {}
     for connections in CONNECTIONS:
-        ours = wrk.run(url, connections=connections, seconds=seconds, headers=headers)
-        base = wrk.run(
-            baseline_url, connections=connections, seconds=seconds, headers=baseline_headers
-        )
+        ours_runs, base_runs = [], []
+        for round_ in range(rounds):
+            warmup = 1.0 if round_ == 0 else 0.0
+            ours_runs.append(wrk.run(url, connections=connections, seconds=seconds,
+                                     headers=headers, warmup=warmup))  # fmt: skip
+            base_runs.append(wrk.run(baseline_url, connections=connections, seconds=seconds,
+                                     headers=baseline_headers, warmup=warmup))  # fmt: skip
+        ours, base = wrk.median(ours_runs), wrk.median(base_runs)
         figures[f"c{connections}"] = {
             "ours": ours.as_dict(),
             "baseline": base.as_dict(),
             "throughput_ratio": round(ours.rps / base.rps, 3),
             "added_p50_ms": round(ours.p50_ms - base.p50_ms, 3),
             "added_p99_ms": round(ours.p99_ms - base.p99_ms, 3),
+            "rounds": rounds,
         }
     return figures
 
@@ -139,6 +144,3 @@ def sessions_and_rss(stack: Stack, counts: tuple[int, ...], connections: int) ->
 
     result: dict[str, Any] = asyncio.run(_with_driver(stack, connections, work))
     return result
-
-
-__all__ = ["aiohttp"]

@@ -55,7 +55,7 @@ def step(what: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=4, help="per wrk measurement")
+    parser.add_argument("--seconds", type=float, default=2, help="per wrk run (3 rounds each)")
     parser.add_argument("--ledgers", default="sqlite,postgresql")
     parser.add_argument("--baskets", type=int, default=600, help="Confirms at 64 connections")
     parser.add_argument("--quick", action="store_true", help="fewer sessions and baskets")
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     args.sessions = (100, 1000) if args.quick else (1000, 10000)
     if args.quick:
         args.baskets = min(args.baskets, 200)
-        args.seconds = min(args.seconds, 2)
+        args.seconds = min(args.seconds, 1)
     before = machine()
     print(f"machine: {before['cpus']} x {before['cpu']}, Python {before['python']}")
     print(f"load before: {before['uptime']}")

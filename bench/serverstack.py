@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--database-url", default="", help="default: a fresh SQLite file each")
     args = parser.parse_args(argv)
-    samples: dict[str, dict[str, list[wrk.Load]]] = {}
+    samples: dict[str, list[wrk.Load]] = {}
     with contextlib.ExitStack() as stack:
         targets = []
         for name, env in configurations(args.workers).items():

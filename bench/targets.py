@@ -13,7 +13,7 @@ MB = 2**20
 def evaluate(ledgers: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
 
-    def target(name: str, value: float | bool, goal: str, ok: bool) -> None:
+    def target(name: str, value: float | bool | str, goal: str, ok: bool) -> None:
         rows.append({"target": name, "value": value, "goal": goal, "pass": ok})
 
     for kind, f in ledgers.items():

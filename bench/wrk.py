@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import statistics
 import subprocess
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
@@ -75,4 +76,22 @@ def run(
         p90_ms=latency["p90"] / 1000,
         p99_ms=latency["p99"] / 1000,
         errors=sum(report["errors"].values()),
+    )
+
+
+def median(runs: list[Load]) -> Load:
+    """Each figure's median over several runs of the same load."""
+
+    def mid(values: list[float]) -> float:
+        return round(statistics.median(values), 3)
+
+    return Load(
+        connections=runs[0].connections,
+        requests=sum(r.requests for r in runs),
+        seconds=round(sum(r.seconds for r in runs), 2),
+        rps=mid([r.rps for r in runs]),
+        p50_ms=mid([r.p50_ms for r in runs]),
+        p90_ms=mid([r.p90_ms for r in runs]),
+        p99_ms=mid([r.p99_ms for r in runs]),
+        errors=sum(r.errors for r in runs),
     )
