@@ -1,9 +1,10 @@
 """The host with another HTTP transport under its Minted client, to compare upstream paths.
 
-`WVH_BENCH_TRANSPORT` picks it: `default` (what `MintedClient` builds itself),
-`httpx-pool` (httpx's own transport with explicit pool limits), `httpx-aiohttp`
-(aiohttp's connection pool behind the same `httpx.AsyncClient`), or `httpx2` (the whole
-process on the httpx2 fork, through its import alias). Served with
+`WVH_BENCH_TRANSPORT` picks it: `default` (what `MintedClient` builds itself:
+`MintedTransport`, aiohttp's pool), `httpx` (httpx's own httpcore transport with its
+default limits, as before), `httpx-pool` (the same with explicit limits sized like ours),
+`httpx-aiohttp` (that package's transport as it comes), or `httpx2` (the whole process on
+the httpx2 fork, through its import alias, with its default transport). Served with
 `uvicorn --factory bench.hostvariants:create_app_from_env`.
 """
 
@@ -17,14 +18,16 @@ if VARIANT == "httpx2":
 
     httpx2.alias_httpx()  # before anything imports httpx
 
-import httpx  # noqa: E402 - after the optional alias
+import logging  # noqa: E402 - after the optional alias
+
+import httpx  # noqa: E402
 from starlette.applications import Starlette  # noqa: E402
 
 from webview_host import app as host_app  # noqa: E402
 from webview_host.settings import Settings  # noqa: E402
 
 POOL = int(os.environ.get("WVH_BENCH_POOL", "100"))
-KEEPALIVE = float(os.environ.get("WVH_BENCH_KEEPALIVE", "30"))
+KEEPALIVE = float(os.environ.get("WVH_BENCH_KEEPALIVE", "5"))
 
 
 def transport() -> httpx.AsyncBaseTransport | None:
@@ -33,6 +36,8 @@ def transport() -> httpx.AsyncBaseTransport | None:
     )
     if VARIANT in ("default", "httpx2"):
         return None
+    if VARIANT == "httpx":
+        return httpx.AsyncHTTPTransport()
     if VARIANT == "httpx-pool":
         return httpx.AsyncHTTPTransport(limits=limits)
     if VARIANT == "httpx-aiohttp":
@@ -44,8 +49,6 @@ def transport() -> httpx.AsyncBaseTransport | None:
 
 def create_app_from_env() -> Starlette:
     settings = Settings.from_env(os.environ)
-    import logging
-
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )

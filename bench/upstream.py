@@ -23,7 +23,7 @@ from . import load, wrk
 from .report import machine, write_result
 from .stack import Stack, python_path_env
 
-VARIANTS = ("default", "httpx-pool", "httpx-aiohttp", "httpx2")
+VARIANTS = ("httpx", "httpx-pool", "httpx2", "httpx-aiohttp", "default")
 LEVELS = (1, 8, 64)
 
 
