@@ -19,6 +19,7 @@ from starlette.testclient import TestClient
 
 from webview_host.app import create_app
 from webview_host.sandbox.app import create_app as create_sandbox
+from webview_host.sandbox.settings import SandboxSettings
 from webview_host.settings import Settings
 
 from .flows import PARTNER_KEY, SKU, customer
@@ -43,7 +44,7 @@ def per_call(fn: Callable[[], object], n: int, rounds: int) -> float:
 
 
 def measure(database_url: str, n: int, rounds: int) -> dict[str, float]:
-    sandbox = create_sandbox(settings())
+    sandbox = create_sandbox(SandboxSettings.from_env({"WVH_SANDBOX": "1", "WVH_PUBLIC_URL": HOST}))
     store = sandbox.state.store
     app = create_app(
         settings(WVH_DATABASE_URL=database_url), minted_transport=httpx.ASGITransport(sandbox)

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import psutil
+import psutil  # type: ignore[import-untyped]
 
 from tests.servers import HOST_FACTORY, SANDBOX_FACTORY, Server, free_port, running, stack_env
 

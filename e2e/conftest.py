@@ -28,7 +28,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import customer_payload
+from tests.helpers import customer_payload
 from tests.servers import HOST_FACTORY, SANDBOX_FACTORY, Server, free_port, running, stack_env
 from webview_host.sandbox.control import SandboxControl
 
@@ -92,7 +92,7 @@ def stack(pytestconfig: pytest.Config) -> Iterator[Stack]:
         WVH_IFRAME_WATCHDOG_SECONDS="4",
         WVH_LAUNCH_TTL="8",  # short, so the expiry scenario waits seconds, not a minute
         WVH_MINTED_TIMEOUT="2",
-        WVH_PENDING_STALE_SECONDS="4",
+        WVH_PENDING_STALE_SECONDS="7",
     )
     with (
         running("sandbox", SANDBOX_FACTORY, env, sandbox_port) as sandbox,

@@ -1,9 +1,19 @@
-// Review page: live price-fix countdown, one submit per tap, reload once
-// prices have been refreshed after a lapse.
+// Review page: one submit per tap (always), and, when the basket has a price fix,
+// a live countdown that disables Confirm at zero and reloads once prices refresh.
 (function () {
   "use strict";
   var review = document.getElementById("review");
   var form = document.getElementById("confirm-form");
+
+  if (form) {
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.submitted === "true") { event.preventDefault(); return; }
+      form.dataset.submitted = "true";
+      // Disable after this event so the button's own submission still goes out.
+      setTimeout(function () { document.getElementById("confirm-button").disabled = true; }, 0);
+    });
+  }
+
   var countdown = document.getElementById("pricefix-countdown");
   if (!review || !countdown || review.dataset.remaining === undefined) { return; }
   var started = Date.now();
@@ -27,14 +37,6 @@
     }
   }
 
-  if (form) {
-    form.addEventListener("submit", function (event) {
-      if (form.dataset.submitted === "true") { event.preventDefault(); return; }
-      form.dataset.submitted = "true";
-      // Disable after this event so the button's own submission still goes out.
-      setTimeout(function () { document.getElementById("confirm-button").disabled = true; }, 0);
-    });
-  }
   tick();
   setInterval(tick, 1000);
 })();

@@ -1,63 +1,20 @@
-"""Fixtures: settings from dicts, the sandbox in-process, the host over it, both ledgers."""
+"""Fixtures: the sandbox in-process, the host over it, a clock, both ledgers.
+
+Importable helpers are in `tests/helpers.py`.
+"""
 
 from __future__ import annotations
 
-import os
-import re
-import time
-import uuid
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import httpx
-import psycopg
 import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from webview_host.app import create_app
-from webview_host.settings import Settings
-
-HOST = "http://127.0.0.1:8000"
-PARTNER_KEY = "dev-partner-key"
-POSTGRES_URL = os.environ.get(
-    "WVH_TEST_POSTGRES_URL", "postgresql://postgres:postgres@127.0.0.1:5432/test"
-)
-
-
-class Clock:
-    """Real time plus an offset the test can advance (tokens, price fix, nonces)."""
-
-    def __init__(self, *, frozen: bool = False) -> None:
-        self.offset = 0.0
-        self.frozen_at = time.time() if frozen else None
-
-    def __call__(self) -> float:
-        return (self.frozen_at or time.time()) + self.offset
-
-    def advance(self, seconds: float) -> None:
-        self.offset += seconds
-
-
-def make_settings(**overrides: str) -> Settings:
-    env = {"WVH_PUBLIC_URL": HOST}
-    env.update({f"WVH_{k.upper()}": v for k, v in overrides.items()})
-    return Settings.from_env(env)
-
-
-def customer_payload(external_id: str | None = None, **changes: Any) -> dict[str, Any]:
-    customer = {
-        "external_id": f"cust-{uuid.uuid4().hex[:10]}" if external_id is None else external_id,
-        "firstname": "Ayşe",
-        "lastname": "Yılmaz",
-        "email": "ayse@example.com",
-        "phone": "+905330000000",
-        "gender": "F",
-        "identity_number": "10000000146",
-        "birthdate": "1990-01-31",
-    }
-    customer.update(changes)
-    return customer
+from tests.helpers import Clock, host_client, make_sandbox_settings, make_settings, postgres_schema
+from webview_host.services import Services, open_services
 
 
 @pytest.fixture
@@ -75,7 +32,7 @@ def clock() -> Clock:
 def sandbox(clock: Clock) -> Starlette:
     from webview_host.sandbox.app import create_app as create_sandbox
 
-    return create_sandbox(make_settings(), clock=clock)
+    return create_sandbox(make_sandbox_settings(), clock=clock)
 
 
 @pytest.fixture
@@ -84,45 +41,19 @@ def sandbox_client(sandbox: Starlette) -> Iterator[TestClient]:
         yield client
 
 
-def _postgres_schema_url() -> Iterator[str]:
-    """A fresh schema per test, so tests never see each other's rows."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Each ledger backend in turn: a SQLite file, a fresh PostgreSQL schema."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path}/ledger.sqlite3"
     else:
-        yield from _postgres_schema_url()
+        with postgres_schema() as url:
+            yield url
 
 
 @pytest.fixture
-def sqlite_url(tmp_path: Any) -> str:
+def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path}/ledger.sqlite3"
-
-
-def host_client(
-    sandbox: Starlette,
-    database_url: str,
-    clock: Clock | None = None,
-    transport: httpx.AsyncBaseTransport | None = None,
-    **overrides: str,
-) -> TestClient:
-    settings = make_settings(database_url=database_url, **overrides)
-    app = create_app(
-        settings,
-        minted_transport=transport or httpx.ASGITransport(app=sandbox),
-        clock=clock or time.time,
-    )
-    return TestClient(app, base_url=HOST, follow_redirects=False)
 
 
 @pytest.fixture
@@ -138,56 +69,10 @@ def any_host(sandbox: Starlette, database_url: str, clock: Clock) -> Iterator[Te
         yield client
 
 
-# --- flow helpers ---------------------------------------------------------------
-
-
-def create_launch(
-    client: TestClient, customer: dict[str, Any] | None = None, **body: Any
-) -> httpx.Response:
-    payload = {"customer": customer or customer_payload(), "locale": "en", **body}
-    return client.post(
-        "/api/v1/launches", json=payload, headers={"Authorization": f"Bearer {PARTNER_KEY}"}
-    )
-
-
-def enter_shop(client: TestClient, customer: dict[str, Any] | None = None) -> str:
-    """Launch and exchange the code; returns the Minted token the session holds."""
-    response = create_launch(client, customer)
-    assert response.status_code == 201, response.text
-    path = response.json()["launch_url"].removeprefix(HOST)
-    exchanged = client.get(path)
-    assert exchanged.status_code == 303, exchanged.text
-    return webview_token(client)
-
-
-def webview_token(client: TestClient) -> str:
-    shell = client.get("/shop")
-    assert shell.status_code == 200, shell.text
-    match = re.search(r'<iframe[^>]*src="[^"]*\?token=([A-Za-z0-9]+)&amp;lang=(tr|en)"', shell.text)
-    assert match, "the shell embeds the webview with the session's token"
-    return match.group(1)
-
-
-def put_item(sandbox_client: TestClient, token: str, sku: str, quantity: int) -> dict[str, Any]:
-    response = sandbox_client.put(
-        f"/webview/api/basket/items/{sku}",
-        json={"quantity": quantity},
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    assert response.status_code == 200, response.text
-    basket: dict[str, Any] = response.json()["basket"]
-    return basket
-
-
-def review_form(client: TestClient) -> dict[str, str]:
-    page = client.get("/checkout")
-    assert page.status_code == 200, page.text
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    basket = re.search(r'name="basket" value="([^"]+)"', page.text)
-    assert csrf, "the review page has a Confirm form"
-    assert basket, "the Confirm form carries the signed basket reference"
-    return {"csrf": csrf.group(1), "basket": basket.group(1)}
-
-
-def confirm(client: TestClient, form: dict[str, str]) -> httpx.Response:
-    return client.post("/checkout/complete", data=form, headers={"Origin": HOST})
+@pytest.fixture
+async def services(sandbox: Starlette, sqlite_url: str, clock: Clock) -> AsyncIterator[Services]:
+    """The host's services over the in-process sandbox, driven without HTTP."""
+    settings = make_settings(database_url=sqlite_url)
+    transport = httpx.ASGITransport(app=sandbox)
+    async with open_services(settings, minted_transport=transport, clock=clock) as opened:
+        yield opened

@@ -62,7 +62,8 @@ def test_required_outside_sandbox_mode(missing: str) -> None:
         ("WVH_WEBVIEW_URL_TEMPLATE", "https://w.example/", "no '{token}' placeholder"),
         ("WVH_DEFAULT_LOCALE", "de", "Use one of: tr, en"),
         ("WVH_COOKIE_KEYS", "short", "shorter than 16"),
-        ("WVH_SANDBOX_FAULTS", "maybe", "Not a valid bool"),
+        ("WVH_SESSION_MAX_AGE", "10", "at least 60"),
+        ("WVH_PENDING_STALE_SECONDS", "12", "at least WVH_MINTED_TIMEOUT + 5"),
         ("WVH_MINTED_COMPLETE_PATH", "complete", "starting with '/'"),
     ],
 )

@@ -11,34 +11,21 @@ import logging
 import os
 import time
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 
 import httpx
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.templating import Jinja2Templates
 
-from .checkout import Checkout
-from .ledger import Ledger
-from .minted import MintedClient
+from .resources import package_dir
 from .security import AccessLogMiddleware, SecurityHeadersMiddleware
-from .sessions import CHECKOUT_SALT, SessionStore, Signer
+from .services import Services, open_services
 from .settings import Settings
-from .shop import Shop
-from .views import api, health, pages, partner_api
-from .views.common import Services
+from .views import api, health, pages, partner
 from .views.errors import HANDLERS
 
 logger = logging.getLogger(__name__)
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES_DIR = PROJECT_ROOT / "templates"
-STATIC_DIR = PROJECT_ROOT / "static"
-
-# How long a signed Confirm form stays valid: long enough to read the review page.
-CHECKOUT_FORM_MAX_AGE = 30 * 60
 
 
 def create_app(
@@ -52,42 +39,17 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Services]]:
-        ledger = Ledger.open(settings.database_url, clock=clock)
-        await ledger.create_schema()
-        minted = MintedClient.from_settings(settings, transport=minted_transport)
-        shop = Shop(settings, minted, ledger)
-        services = Services(
-            settings=settings,
-            minted=minted,
-            ledger=ledger,
-            shop=shop,
-            checkout=Checkout(
-                minted,
-                ledger,
-                shop,
-                pending_stale_seconds=settings.pending_stale_seconds,
-                clock=clock,
-            ),
-            sessions=SessionStore(
-                settings.cookie_keys,
-                max_age=settings.session_max_age,
-                secure=settings.secure_cookies,
-            ),
-            checkout_signer=Signer(settings.cookie_keys, CHECKOUT_SALT, CHECKOUT_FORM_MAX_AGE),
-            templates=Jinja2Templates(directory=TEMPLATES_DIR),
-        )
-        if settings.sandbox_mode:
-            logger.warning(
-                "SANDBOX MODE: Minted calls go to the bundled sandbox at %s with development "
-                "credentials. Set WVH_MINTED_BASE_URL for a real Minted.",
-                settings.minted_base_url,
-            )
-        logger.info("ledger: %s", ledger.backend_name)
-        try:
+        async with open_services(
+            settings, minted_transport=minted_transport, clock=clock
+        ) as services:
+            if settings.sandbox_mode:
+                logger.warning(
+                    "SANDBOX MODE: Minted calls go to the bundled sandbox at %s with development "
+                    "credentials. Set WVH_MINTED_BASE_URL for a real Minted.",
+                    settings.minted_base_url,
+                )
+            logger.info("ledger: %s", services.ledger.backend_name)
             yield {"services": services}
-        finally:
-            await minted.aclose()
-            await ledger.close()
 
     routes = [
         Route("/", pages.index, methods=["GET"]),
@@ -96,14 +58,13 @@ def create_app(
         Route("/checkout", pages.checkout, methods=["GET"]),
         Route("/checkout/complete", pages.complete, methods=["POST"]),
         Route("/orders/{completion_id}", pages.order, methods=["GET"]),
-        Route("/api/v1/launches", partner_api.create_launch, methods=["POST"]),
-        Route("/api/openapi.json", partner_api.openapi, methods=["GET"]),
+        *partner.routes(),
         Route("/api/basket", api.basket, methods=["GET"]),
         Route("/api/session", api.session_info, methods=["GET"]),
         Route("/api/orders/{completion_id}", api.order_status, methods=["GET"]),
         Route("/healthz", health.healthz, methods=["GET"]),
         Route("/readyz", health.readyz, methods=["GET"]),
-        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+        Mount("/static", StaticFiles(directory=package_dir("static")), name="static"),
     ]
     return Starlette(
         routes=routes,
@@ -111,7 +72,7 @@ def create_app(
             Middleware(AccessLogMiddleware),
             Middleware(SecurityHeadersMiddleware, settings=settings),
         ],
-        exception_handlers=HANDLERS,
+        exception_handlers={partner.Refused: partner.refused, **HANDLERS},
         lifespan=lifespan,
     )
 

@@ -1,7 +1,7 @@
 """Turkish and English strings, and money formatted per locale (Babel).
 
-Templates call `t("key")`; a missing key is a bug, so `test_i18n` checks that
-both languages have the same keys.
+Templates call `t("key")`; a missing key is a bug, so `tests/test_i18n.py`
+checks that both languages have the same keys and that every key is used.
 """
 
 from __future__ import annotations
@@ -11,27 +11,26 @@ from decimal import Decimal
 
 from babel.numbers import format_currency
 
-BABEL_LOCALES = {"tr": "tr_TR", "en": "en_GB"}
+from .types import Locale
 
-STRINGS: dict[str, dict[str, str]] = {
+BABEL_LOCALES: dict[Locale, str] = {"tr": "tr_TR", "en": "en_GB"}
+
+STRINGS: dict[Locale, dict[str, str]] = {
     "tr": {
         "app.title": "Altın ve gümüş",
         "shell.loading": "Mağaza yükleniyor…",
         "shell.basket": "Sepet",
         "shell.items": "ürün",
-        "shell.total": "Toplam",
         "shell.refresh": "Yenile",
         "shell.review": "Sepeti incele",
         "shell.pricefix": "Fiyat sabit",
         "shell.pricefix_lapsed": "Fiyatlar güncelleniyor",
-        "shell.seconds": "sn",
         "shell.frame_title": "Minted mağazası",
         "shell.basket_error": "Sepet şu an okunamıyor.",
         "error.frame_timeout": "Mağaza yüklenemedi. Bağlantınızı kontrol edip tekrar deneyin.",
         "error.retry": "Tekrar dene",
         "review.title": "Siparişi onayla",
         "review.product": "Ürün",
-        "review.weight": "Ağırlık",
         "review.quantity": "Adet",
         "review.unit_price": "Birim fiyat",
         "review.line_total": "Tutar",
@@ -56,7 +55,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "order.title": "Sipariş durumu",
         "order.completed": "Siparişiniz alındı",
         "order.pending": "Siparişiniz işleniyor…",
-        "order.unknown": "Siparişinizin durumunu kontrol ediyoruz…",
+        "order.unknown": "Siparişinizin tamamlanıp tamamlanmadığını Minted ile kontrol ediyoruz. İki kez ödeme alınmaz; bu sayfa kendiliğinden güncellenir.",
         "order.failed": "Sipariş tamamlanamadı",
         "order.code": "Sipariş kodu",
         "order.total": "Toplam",
@@ -74,6 +73,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "error.launch_expired": "Bu bağlantının süresi doldu veya daha önce kullanıldı. Lütfen uygulamaya dönüp tekrar deneyin.",
         "error.launch_unknown": "Bu bağlantı geçerli değil. Lütfen uygulamaya dönüp tekrar deneyin.",
         "error.upstream": "Minted'e şu an ulaşılamıyor. Lütfen biraz sonra tekrar deneyin.",
+        "error.upstream_refused": "Minted bu isteği kabul etmedi. Lütfen daha sonra tekrar deneyin; sorun sürerse destek koduyla bize ulaşın.",
         "error.not_found": "Aradığınız sayfa bulunamadı.",
         "error.forbidden": "Bu isteği doğrulayamadık. Lütfen sayfayı yenileyip tekrar deneyin.",
         "error.server": "Beklenmeyen bir hata oluştu. Lütfen tekrar deneyin.",
@@ -84,19 +84,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "shell.loading": "Loading the shop…",
         "shell.basket": "Basket",
         "shell.items": "items",
-        "shell.total": "Total",
         "shell.refresh": "Refresh",
         "shell.review": "Review basket",
         "shell.pricefix": "Price fixed",
         "shell.pricefix_lapsed": "Prices are being updated",
-        "shell.seconds": "s",
         "shell.frame_title": "Minted shop",
         "shell.basket_error": "The basket cannot be read right now.",
         "error.frame_timeout": "The shop did not load. Check your connection and try again.",
         "error.retry": "Try again",
         "review.title": "Confirm your order",
         "review.product": "Product",
-        "review.weight": "Weight",
         "review.quantity": "Qty",
         "review.unit_price": "Unit price",
         "review.line_total": "Amount",
@@ -121,7 +118,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "order.title": "Order status",
         "order.completed": "Your order is placed",
         "order.pending": "Placing your order…",
-        "order.unknown": "We are checking the status of your order…",
+        "order.unknown": "We are checking with Minted whether your order went through. You will not be charged twice; this page updates by itself.",
         "order.failed": "The order could not be completed",
         "order.code": "Order code",
         "order.total": "Total",
@@ -139,6 +136,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "error.launch_expired": "This link has expired or was already used. Please go back to the app and try again.",
         "error.launch_unknown": "This link is not valid. Please go back to the app and try again.",
         "error.upstream": "Minted cannot be reached right now. Please try again in a moment.",
+        "error.upstream_refused": "Minted did not accept this request. Please try again later; if it persists, contact support with the code below.",
         "error.not_found": "The page you are looking for does not exist.",
         "error.forbidden": "We could not verify this request. Please reload the page and try again.",
         "error.server": "Something unexpected went wrong. Please try again.",
@@ -147,18 +145,17 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
-def translator(locale: str) -> Callable[[str], str]:
-    strings = STRINGS.get(locale, STRINGS["tr"])
-    return strings.__getitem__
+def translator(locale: Locale) -> Callable[[str], str]:
+    return STRINGS[locale].__getitem__
 
 
-def format_money(amount: Decimal | None, currency: str | None, locale: str) -> str:
+def format_money(amount: Decimal | None, currency: str | None, locale: Locale) -> str:
     if amount is None:
         return "–"
-    return format_currency(amount, currency or "TRY", locale=BABEL_LOCALES.get(locale, "tr_TR"))
+    return format_currency(amount, currency or "TRY", locale=BABEL_LOCALES[locale])
 
 
-def format_weight(grams: Decimal | None, locale: str) -> str:
+def format_weight(grams: Decimal | None, locale: Locale) -> str:
     if grams is None:
         return ""
     text = f"{grams.normalize():f}"

@@ -13,6 +13,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
+from typing import NoReturn
 
 from .settings import Settings, SettingsError
 
@@ -24,18 +26,25 @@ SAMPLE_CUSTOMER = (
 )
 
 
-def uvicorn_command(factory: str, port: int) -> list[str]:
+def uvicorn_command(factory: str, port: int, python: str = sys.executable) -> list[str]:
     """Serve one of our app factories on a loopback port, without uvicorn's access log
     (ours names routes, not paths)."""
-    return [sys.executable, "-m", "uvicorn", "--factory", factory, "--host", "127.0.0.1",
+    return [python, "-m", "uvicorn", "--factory", factory, "--host", "127.0.0.1",
             "--port", str(port), "--no-access-log"]  # fmt: skip
 
 
-def _uvicorn(factory: str, port: int) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(uvicorn_command(factory, port))  # noqa: S603 - our own module
+def _uvicorn(factory: str, port: int, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(uvicorn_command(factory, port), env=env)  # noqa: S603 - our own module
 
 
-def _wait_ready(url: str, process: subprocess.Popen[bytes], seconds: float = 20) -> bool:
+def wait_ready(
+    url: str,
+    process: subprocess.Popen[bytes],
+    seconds: float = 20,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+) -> bool:
+    """Poll `url` until it answers 200, the process exits, or `seconds` pass."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -44,8 +53,9 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes], seconds: float = 20)
             with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - loopback
                 if response.status == 200:
                     return True
-        except OSError:
-            time.sleep(0.2)
+        except OSError:  # not listening yet, or an HTTP error status
+            pass
+        sleep(0.2)
     return False
 
 
@@ -57,24 +67,28 @@ def main() -> int:
         return 2
     processes: list[subprocess.Popen[bytes]] = []
     if settings.sandbox_mode:
-        sandbox = _uvicorn("webview_host.sandbox.app:create_app_from_env", settings.sandbox_port)
+        # The sandbox refuses to start without WVH_SANDBOX=1; sandbox mode is that consent.
+        sandbox_env = {**os.environ, "WVH_SANDBOX": "1"}
+        sandbox = _uvicorn(
+            "webview_host.sandbox.app:create_app_from_env", settings.sandbox_port, sandbox_env
+        )
         processes.append(sandbox)
-        if not _wait_ready(f"http://127.0.0.1:{settings.sandbox_port}/healthz", sandbox):
+        if not wait_ready(f"http://127.0.0.1:{settings.sandbox_port}/healthz", sandbox):
             print("The Minted sandbox did not start; see its output above.", file=sys.stderr)
-            return _stop(processes, 1)
+            return stop(processes, 1)
     host = _uvicorn("webview_host.app:create_app_from_env", settings.host_port)
     processes.append(host)
-    if not _wait_ready(f"http://127.0.0.1:{settings.host_port}/healthz", host):
+    if not wait_ready(f"http://127.0.0.1:{settings.host_port}/healthz", host):
         print("webview-host did not start; see its output above.", file=sys.stderr)
-        return _stop(processes, 1)
+        return stop(processes, 1)
     _banner(settings)
-    signal.signal(signal.SIGTERM, lambda *_: _stop(processes, 0))
+    signal.signal(signal.SIGTERM, lambda *_: _exit(stop(processes, 0)))
     try:
         while all(p.poll() is None for p in processes):
             time.sleep(0.5)
     except KeyboardInterrupt:
-        return _stop(processes, 0)
-    return _stop(processes, 1)
+        return stop(processes, 0)
+    return stop(processes, 1)
 
 
 def _banner(settings: Settings) -> None:
@@ -98,7 +112,8 @@ def _banner(settings: Settings) -> None:
     print("\n".join(lines) + "\n", flush=True)
 
 
-def _stop(processes: list[subprocess.Popen[bytes]], code: int) -> int:
+def stop(processes: list[subprocess.Popen[bytes]], code: int) -> int:
+    """Terminate, wait, then kill what is left; returns `code` for the caller to exit with."""
     for process in processes:
         if process.poll() is None:
             process.terminate()
@@ -107,6 +122,11 @@ def _stop(processes: list[subprocess.Popen[bytes]], code: int) -> int:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()
+    return code
+
+
+def _exit(code: int) -> NoReturn:
     raise SystemExit(code)
 
 

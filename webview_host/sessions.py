@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .settings import Secret
+from .types import Locale
 
 SESSION_SALT = "wvh.session.v1"
 CHECKOUT_SALT = "wvh.checkout.v1"
@@ -35,7 +36,7 @@ class CustomerSession:
     sid: str
     customer_id: str
     launch_id: str
-    locale: str
+    locale: Locale
     token: str = dataclasses.field(repr=False)
     token_expires_at: float | None
     csrf: str = dataclasses.field(repr=False)
@@ -47,7 +48,7 @@ class CustomerSession:
         *,
         customer_id: str,
         launch_id: str,
-        locale: str,
+        locale: Locale,
         token: str,
         token_expires_at: float | None,
         return_url: str | None,

@@ -1,4 +1,4 @@
-"""Every knob of the host and the sandbox, read once from `WVH_*` variables.
+"""Every knob of the host, read once from `WVH_*` variables (the sandbox has its own).
 
 `Settings.from_env(os.environ)` is called by the entry points only; tests build
 settings from a plain dict. A missing or malformed value raises `SettingsError`
@@ -12,52 +12,21 @@ defaults fill in the credentials, the partner key and the cookie key.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
-PREFIX = "WVH_"
+from .environment import PREFIX, EnvReader, Secret, SettingsError, origin_of
+from .types import LOCALES, Locale, is_locale
+
+# The reading machinery is re-exported: callers import everything settings from here.
+__all__ = ["PREFIX", "EnvReader", "Secret", "Settings", "SettingsError", "origin_of"]
 
 # Development defaults, used only in sandbox mode (documented in the README).
 SANDBOX_USERNAME = "sandbox-partner"
 SANDBOX_PASSWORD = "sandbox-password"  # noqa: S105 - a documented development default
 SANDBOX_PARTNER_KEY = "dev-partner-key"
 SANDBOX_COOKIE_KEY = "dev-cookie-key-not-for-production"
-
-LOCALES = ("tr", "en")
-
-
-class SettingsError(ValueError):
-    """A `WVH_*` variable is missing or malformed; the message names it."""
-
-
-class Secret:
-    """A string that never shows itself in `repr` or `str`, so it cannot leak into logs."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def __repr__(self) -> str:
-        return "Secret('**********')"
-
-    __str__ = __repr__
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(self._value)
-
-    def reveal(self) -> str:
-        return self._value
-
-
-def origin_of(url: str) -> str:
-    """`scheme://host[:port]` of a URL, the form browsers compare origins in."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,7 +44,7 @@ class Settings:
     create_token_path: str
     complete_path: str
     webview_url_template: str
-    default_locale: str
+    default_locale: Locale
     cookie_keys: tuple[Secret, ...]
     session_max_age: int
     launch_ttl: int
@@ -88,12 +57,9 @@ class Settings:
     sandbox_port: int
     iframe_watchdog_seconds: int
     pending_stale_seconds: int
+    reconcile_interval: int
     launch_max_body: int
     log_level: str
-    sandbox_pricefix_seconds: int
-    sandbox_pricefix_refresh_seconds: int
-    sandbox_token_ttl: int
-    sandbox_faults: bool
     minted_max_connections: int = 100
     minted_keepalive_seconds: float = 5.0
 
@@ -110,12 +76,12 @@ class Settings:
         """Secure + `__Host-` everywhere except plain http (localhost development)."""
         return urlsplit(self.public_url).scheme == "https"
 
-    def webview_url(self, token: str, locale: str = "tr") -> str:
+    def webview_url(self, token: str, locale: Locale = "tr") -> str:
         return self.webview_url_template.replace("{token}", token).replace("{locale}", locale)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
-        env = _Reader(environ)
+        env = EnvReader(environ)
         host_port = env.integer("HOST_PORT", 8000, minimum=1, maximum=65535)
         sandbox_port = env.integer("SANDBOX_PORT", 8001, minimum=1, maximum=65535)
         base_url = env.text("MINTED_BASE_URL", "")
@@ -150,12 +116,19 @@ class Settings:
         for origin in origins:
             env.check_url("PARTNER_ORIGINS", origin)
         locale = env.text("DEFAULT_LOCALE", "tr")
-        if locale not in LOCALES:
+        if not is_locale(locale):
             raise SettingsError(
                 f"Config 'WVH_DEFAULT_LOCALE' has value {locale!r}. "
                 f"Use one of: {', '.join(LOCALES)}."
             )
         timeout = env.decimal("MINTED_TIMEOUT", "10")
+        stale = env.integer("PENDING_STALE_SECONDS", math.ceil(timeout * 3) + 5, minimum=1)
+        if stale < timeout + 5:
+            raise SettingsError(
+                f"Config '{PREFIX}PENDING_STALE_SECONDS' has value {stale}. It must be at least "
+                f"{PREFIX}MINTED_TIMEOUT + 5 ({timeout + 5}) so that a Complete still in flight "
+                "is never taken for one whose process died."
+            )
         return cls(
             sandbox_mode=sandbox_mode,
             minted_base_url=base_url.rstrip("/"),
@@ -180,114 +153,10 @@ class Settings:
             host_port=host_port,
             sandbox_port=sandbox_port,
             iframe_watchdog_seconds=env.integer("IFRAME_WATCHDOG_SECONDS", 15, minimum=1),
-            pending_stale_seconds=env.integer(
-                "PENDING_STALE_SECONDS", int(timeout) * 3 + 5, minimum=1
-            ),
+            pending_stale_seconds=stale,
+            reconcile_interval=env.integer("RECONCILE_INTERVAL", 30, minimum=0, maximum=3600),
             launch_max_body=env.integer("LAUNCH_MAX_BODY", 16384, minimum=1024),
             log_level=env.text("LOG_LEVEL", "INFO").upper(),
-            sandbox_pricefix_seconds=env.integer("SANDBOX_PRICEFIX_SECONDS", 240, minimum=1),
-            sandbox_pricefix_refresh_seconds=env.integer(
-                "SANDBOX_PRICEFIX_REFRESH_SECONDS", 5, minimum=0
-            ),
-            sandbox_token_ttl=env.integer("SANDBOX_TOKEN_TTL", 3600, minimum=1),
-            sandbox_faults=env.boolean("SANDBOX_FAULTS", True),
             minted_max_connections=env.integer("MINTED_MAX_CONNECTIONS", 100, minimum=1),
             minted_keepalive_seconds=float(env.decimal("MINTED_KEEPALIVE_SECONDS", "5")),
         )
-
-
-class _Reader:
-    """Typed access to the `WVH_*` variables with the error sentences in one place."""
-
-    def __init__(self, environ: Mapping[str, str]) -> None:
-        self._environ = environ
-
-    def _raw(self, name: str) -> str | None:
-        value = self._environ.get(PREFIX + name)
-        return None if value is None or value.strip() == "" else value.strip()
-
-    def text(self, name: str, default: str) -> str:
-        value = self._raw(name)
-        return default if value is None else value
-
-    def required(self, name: str, default: str | None) -> str:
-        value = self._raw(name)
-        if value is not None:
-            return value
-        if default is None:
-            raise SettingsError(
-                f"Config '{PREFIX}{name}' is missing. It is required when "
-                f"'{PREFIX}MINTED_BASE_URL' is set (outside sandbox mode)."
-            )
-        return default
-
-    def integer(
-        self, name: str, default: int, *, minimum: int | None = None, maximum: int | None = None
-    ) -> int:
-        raw = self._raw(name)
-        if raw is None:
-            return default
-        try:
-            value = int(raw)
-        except ValueError:
-            raise SettingsError(
-                f"Config '{PREFIX}{name}' has value {raw!r}. Not a valid integer."
-            ) from None
-        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-            raise SettingsError(
-                f"Config '{PREFIX}{name}' has value {value}. "
-                f"It must be between {minimum} and {maximum if maximum is not None else 'any'}."
-            )
-        return value
-
-    def decimal(self, name: str, default: str) -> Decimal:
-        raw = self._raw(name) or default
-        try:
-            value = Decimal(raw)
-        except InvalidOperation:
-            raise SettingsError(
-                f"Config '{PREFIX}{name}' has value {raw!r}. Not a valid number."
-            ) from None
-        if not value.is_finite() or value <= 0:
-            raise SettingsError(f"Config '{PREFIX}{name}' has value {raw!r}. It must be positive.")
-        return value
-
-    def boolean(self, name: str, default: bool) -> bool:
-        raw = self._raw(name)
-        if raw is None:
-            return default
-        mapping = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
-        if raw.lower() not in mapping:
-            raise SettingsError(f"Config '{PREFIX}{name}' has value {raw!r}. Not a valid bool.")
-        return mapping[raw.lower()]
-
-    def text_list(self, name: str, default: str) -> tuple[str, ...]:
-        raw = self.text(name, default)
-        return tuple(item.strip() for item in raw.split(",") if item.strip())
-
-    def secret_list(self, name: str, default: str | None, *, min_length: int) -> tuple[Secret, ...]:
-        items = self.text_list(name, self.required(name, default))
-        for item in items:
-            if len(item) < min_length:
-                raise SettingsError(
-                    f"Config '{PREFIX}{name}' has a value shorter than {min_length} characters. "
-                    "Use long random values (e.g. `python -c 'import secrets; "
-                    "print(secrets.token_urlsafe(32))'`)."
-                )
-        return tuple(Secret(item) for item in items)
-
-    def path(self, name: str, default: str) -> str:
-        value = self.text(name, default)
-        if not value.startswith("/"):
-            raise SettingsError(
-                f"Config '{PREFIX}{name}' has value {value!r}. It must be a path starting with '/'."
-            )
-        return value
-
-    def check_url(self, name: str, value: str) -> None:
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise SettingsError(
-                f"Config '{PREFIX}{name}' has value {value!r}. "
-                "It must be an absolute http(s) URL such as https://example.com."
-            )

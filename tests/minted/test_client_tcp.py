@@ -10,12 +10,13 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.conftest import customer_payload, make_settings
+from tests.helpers import customer_payload, make_settings
 from tests.servers import SANDBOX_FACTORY, Server, free_port, running, stack_env
 from webview_host.minted import (
     MintedClient,
     MintedNotFound,
     MintedParameterError,
+    MintedProtocolError,
     MintedUnauthorized,
     MintedUnavailable,
 )
@@ -88,6 +89,7 @@ async def test_digest_nonce_is_reused_over_tcp(
 
 
 async def test_injected_faults_over_tcp(sandbox_server: Server, control: SandboxControl) -> None:
+    before = control.calls().get("get_active_basket", 0)
     async with tcp_client(sandbox_server, _read_retries=1, _retry_backoff=0) as minted:
         grant = await minted.create_token(customer_payload())
         control.fault("get_active_basket", "status", status=503, count=2)
@@ -99,9 +101,10 @@ async def test_injected_faults_over_tcp(sandbox_server: Server, control: Sandbox
             await minted.get_active_basket(grant.token)
         assert dropped.value.request_sent
         control.fault("complete", "malformed")
-        with pytest.raises(Exception, match="not JSON"):
+        with pytest.raises(MintedProtocolError, match="not JSON"):
             await minted.complete("c", "x" * 32)
-    assert control.calls().get("get_active_basket", 0) >= 1
+    after = control.calls().get("get_active_basket", 0)
+    assert after - before == 4, "each read was tried twice (one retry), the write once"
 
 
 def test_curl_digest_creates_a_token(sandbox_server: Server) -> None:

@@ -11,9 +11,8 @@ from typing import Any
 
 import pytest
 
-from webview_host.minted.client import _unwrap
+from webview_host.minted.envelope import unwrap
 from webview_host.minted.models import (
-    NAIVE_TIMEZONE,
     EcomOrder,
     Order,
     OrderResponse,
@@ -87,9 +86,8 @@ def test_every_seed_parses_and_gives_back_every_documented_value(name: str, mode
 
 
 def _unwrap_bytes(body: bytes) -> Any:
-    import httpx
 
-    return _unwrap(httpx.Response(200, content=body))
+    return unwrap(200, body)
 
 
 def test_active_basket_money_is_exact_decimal() -> None:
@@ -120,11 +118,15 @@ def test_missing_money_is_absent_not_zero() -> None:
 
 
 def test_naive_dates_in_both_documented_formats_are_istanbul_time() -> None:
+    """Istanbul is UTC+3 all year: a naive 07:18 is 04:18 UTC, never 07:18 UTC."""
+    utc = dt.UTC
     order = Order.model_validate(_unwrap_bytes(seed_bytes("order_alternative")))
-    assert order.order_at == dt.datetime(2023, 11, 6, 7, 18, tzinfo=NAIVE_TIMEZONE)
+    assert order.order_at == dt.datetime(2023, 11, 6, 4, 18, tzinfo=utc)
     sold = OrderResponse.model_validate(_unwrap_bytes(seed_bytes("sell")))
-    assert sold.order_at == dt.datetime(2023, 5, 31, 3, 16, 45, tzinfo=NAIVE_TIMEZONE)
-    assert sold.orders[0].order_at == dt.datetime(2023, 5, 31, 3, 16, tzinfo=NAIVE_TIMEZONE)
+    assert sold.order_at == dt.datetime(2023, 5, 31, 0, 16, 45, tzinfo=utc)
+    assert sold.orders[0].order_at == dt.datetime(2023, 5, 31, 0, 16, tzinfo=utc)
+    zulu = parse_minted_datetime("2024-07-19T09:39:03.000000Z")
+    assert zulu == dt.datetime(2024, 7, 19, 9, 39, 3, tzinfo=utc), "an explicit Z stays UTC"
 
 
 def test_extra_fields_and_nulls_are_tolerated() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import HOST, PARTNER_KEY, create_launch, customer_payload, host_client
+from tests.helpers import HOST, PARTNER_KEY, create_launch, customer_payload, host_client
 
 AUTH = {"Authorization": f"Bearer {PARTNER_KEY}"}
 

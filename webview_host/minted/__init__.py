@@ -1,6 +1,7 @@
 """The Minted Connect API: typed client, models and exception tree."""
 
-from .client import CURRENCIES, BearerAuth, MintedClient
+from .auth import BearerAuth
+from .client import MintedClient
 from .errors import (
     MintedAPIError,
     MintedError,
@@ -12,7 +13,6 @@ from .errors import (
     MintedUnavailable,
 )
 from .models import (
-    FEE_FIELDS,
     EcomOrder,
     EcomOrderItem,
     Order,
@@ -23,8 +23,6 @@ from .models import (
 )
 
 __all__ = [
-    "CURRENCIES",
-    "FEE_FIELDS",
     "BearerAuth",
     "EcomOrder",
     "EcomOrderItem",

@@ -13,44 +13,21 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 import logging
-from collections.abc import Generator, Mapping, Sequence
-from decimal import Decimal
-from typing import Any, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Any
 
+import anyio
 import httpx
-from pydantic import BaseModel, ValidationError
 
 from ..settings import Settings
-from .errors import (
-    STATUS_ERRORS,
-    MintedAPIError,
-    MintedProtocolError,
-    MintedUnavailable,
-)
+from .auth import BearerAuth
+from .envelope import parse, read_capped, unwrap
+from .errors import MintedProtocolError, MintedUnauthorized, MintedUnavailable
 from .models import EcomOrder, Order, OrderResponse, Page, SellItem, TokenGrant
 from .transport import MintedTransport
 
 logger = logging.getLogger(__name__)
-
-M = TypeVar("M", bound=BaseModel)
-
-CURRENCIES = ("GBP", "TRY", "USD", "EUR")
-
-
-class BearerAuth(httpx.Auth):
-    """`Authorization: Bearer <token>` for the token-scoped webview endpoints."""
-
-    def __init__(self, token: str) -> None:
-        self._token = token
-
-    def __repr__(self) -> str:
-        return "BearerAuth(token='****')"
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = f"Bearer {self._token}"
-        yield request
 
 
 class MintedClient:
@@ -82,13 +59,18 @@ class MintedClient:
         headers = {"x-client-id": client_id, "Accept": "application/json"}
         if api_version:
             headers["api-version"] = api_version
+        # `timeout` is a deadline for the whole call (auth round trips and a slowly
+        # dripping body included); connecting gets half of it, so a connect failure is
+        # told apart from a call that was sent.
+        self._deadline = timeout
         self._http = httpx.AsyncClient(
             base_url=base_url,
             headers=headers,
-            timeout=timeout,
+            timeout=httpx.Timeout(timeout, connect=timeout / 2),
             transport=transport,
             follow_redirects=False,
         )
+        self._credentials = (username, password)
         self._digest = httpx.DigestAuth(username, password)
         self._read_retries = read_retries
         self._retry_backoff = retry_backoff
@@ -128,7 +110,7 @@ class MintedClient:
     async def create_token(self, customer: Mapping[str, Any], *, locale: str = "tr") -> TokenGrant:
         """Create Token: a bearer token for this customer's webview session."""
         data = await self._call("POST", self._create_token_path, json=dict(customer), locale=locale)
-        return _parse(TokenGrant, data)
+        return parse(TokenGrant, data)
 
     async def get_active_basket(self, token: str, *, locale: str = "tr") -> EcomOrder:
         """Get Active Basket (Bearer). Raises `MintedNotFound` when there is none."""
@@ -139,13 +121,13 @@ class MintedClient:
             locale=locale,
             retries=self._read_retries,
         )
-        return _parse(EcomOrder, data)
+        return parse(EcomOrder, data)
 
     async def complete(self, customer_id: str, cart_token: str, *, locale: str = "tr") -> EcomOrder:
         """Complete the basket into an order. Never retried: see the module docstring."""
         body = {"external_customer_id": customer_id, "cart_token": cart_token}
         data = await self._call("POST", self._complete_path, json=body, locale=locale)
-        return _parse(EcomOrder, data)
+        return parse(EcomOrder, data)
 
     # --- E-commerce -------------------------------------------------------
 
@@ -157,7 +139,7 @@ class MintedClient:
         data = await self._call(
             "POST", "/partner/ecom/getorder", json=body, locale=locale, retries=self._read_retries
         )
-        return _parse(EcomOrder, data)
+        return parse(EcomOrder, data)
 
     async def clear_basket(
         self, customer_id: str, cart_token: str, *, locale: str = "tr"
@@ -165,7 +147,7 @@ class MintedClient:
         """Clear Basket (Delete Items): the emptied basket."""
         body = {"external_customer_id": customer_id, "cart_token": cart_token}
         data = await self._call("DELETE", "/partner/ecom/basket/empty", json=body, locale=locale)
-        return _parse(EcomOrder, data)
+        return parse(EcomOrder, data)
 
     async def get_incomplete_baskets(
         self,
@@ -194,7 +176,7 @@ class MintedClient:
         data = await self._call(
             "GET", "/partner/ecom/baskets", params=params, locale=locale, retries=self._read_retries
         )
-        return _parse(Page[EcomOrder], data)
+        return parse(Page[EcomOrder], data)
 
     # --- Partner ----------------------------------------------------------
 
@@ -220,7 +202,7 @@ class MintedClient:
         data = await self._call(
             "POST", "/partner/order", json=body, locale=locale, retries=self._read_retries
         )
-        return _parse(Order, data)
+        return parse(Order, data)
 
     async def sell(
         self,
@@ -240,7 +222,7 @@ class MintedClient:
         if currency is not None:
             body["currency_code"] = currency
         data = await self._call("POST", "/partner/order/digital/sell", json=body, locale=locale)
-        return _parse(OrderResponse, data)
+        return parse(OrderResponse, data)
 
     # --- transport --------------------------------------------------------
 
@@ -283,14 +265,20 @@ class MintedClient:
         params: Mapping[str, str] | None,
     ) -> Any:
         try:
-            response = await self._http.request(
-                method,
-                path,
-                auth=auth,
-                json=body,
-                params=params,
-                headers={"Accept-Language": locale},
-            )
+            with anyio.fail_after(self._deadline):
+                async with self._http.stream(
+                    method,
+                    path,
+                    auth=auth,
+                    json=body,
+                    params=params,
+                    headers={"Accept-Language": locale},
+                ) as response:
+                    content = await read_capped(response)
+        except TimeoutError as exc:
+            raise MintedUnavailable(
+                f"Minted did not answer within the {self._deadline:g} s deadline", request_sent=True
+            ) from exc
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             raise MintedUnavailable(
                 f"Could not connect to Minted: {type(exc).__name__}", request_sent=False
@@ -303,58 +291,16 @@ class MintedClient:
             raise MintedUnavailable(
                 f"The connection to Minted failed: {type(exc).__name__}", request_sent=True
             ) from exc
-        return _unwrap(response)
-
-
-def _unwrap(response: httpx.Response) -> Any:
-    """The `data` of a success envelope, or the matching exception."""
-    status = response.status_code
-    if status >= 500:
-        raise MintedUnavailable(f"Minted answered {status}", request_sent=True, status=status)
-    try:
-        payload = json.loads(response.content, parse_float=Decimal)
-    except ValueError:
-        raise MintedProtocolError(
-            f"Minted answered {status} with a body that is not JSON "
-            f"({response.headers.get('content-type', 'no content-type')})",
-            status=status,
-        ) from None
-    envelope = payload if isinstance(payload, dict) else {}
-    if status >= 400 or envelope.get("success") is False:
-        error_type = STATUS_ERRORS.get(status, MintedAPIError)
-        message = envelope.get("message")
-        code = envelope.get("code")
-        raise error_type(
-            status,
-            message if isinstance(message, str) else "",
-            code if isinstance(code, int) else None,
-            _field_errors(envelope.get("errors")),
-        )
-    if "data" not in envelope or envelope.get("success") is not True:
-        raise MintedProtocolError(
-            f"Minted answered {status} without the documented envelope", status=status
-        )
-    return envelope["data"]
-
-
-def _field_errors(raw: Any) -> dict[str, list[str]]:
-    """Laravel-style `{field: [messages]}`, tolerating a bare string per field."""
-    if not isinstance(raw, dict):
-        return {}
-    errors: dict[str, list[str]] = {}
-    for field, messages in raw.items():
-        if isinstance(messages, str):
-            errors[str(field)] = [messages]
-        elif isinstance(messages, list):
-            errors[str(field)] = [str(m) for m in messages]
-    return errors
-
-
-def _parse(model: type[M], data: Any) -> M:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors()[:5])
-        raise MintedProtocolError(
-            f"Minted's {model.__name__} did not match the documented shape (fields: {fields})"
-        ) from None
+        except NotImplementedError as exc:
+            # httpx.DigestAuth cannot answer a challenge that offers only qop="auth-int":
+            # the authenticated request never left, so this is a refusal, not a lost call.
+            # DigestAuth keeps the last challenge and would fail every later call without
+            # asking again: start the next call from a fresh challenge.
+            if auth is self._digest:
+                self._digest = httpx.DigestAuth(*self._credentials)
+            raise MintedUnauthorized(
+                401, f"Minted's Digest challenge cannot be answered: {exc}"
+            ) from exc
+        except httpx.HTTPError as exc:
+            raise MintedProtocolError(f"Minted's answer could not be read: {exc!r}") from exc
+        return unwrap(response.status_code, content, response.headers.get("content-type"))

@@ -17,11 +17,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
-NAIVE_TIMEZONE = ZoneInfo("Europe/Istanbul")
+from ..types import ISTANBUL
+
 _NAIVE_FORMATS = ("%d-%m-%Y %H:%M", "%d-%m-%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M")
 
 
@@ -42,7 +42,7 @@ def parse_minted_datetime(value: Any) -> Any:
         else:
             raise ValueError(f"unrecognised Minted date {text!r}") from None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=NAIVE_TIMEZONE)
+        parsed = parsed.replace(tzinfo=ISTANBUL)
     return parsed
 
 
@@ -144,17 +144,6 @@ class Delivery(_Model):
 
     cargo_tracking_number: str | None = None
     cargo_tracking_url: str | None = None
-
-
-# The fee lines shown on review, in display order: (field, label key).
-FEE_FIELDS = (
-    "delivery_price",
-    "insurance_price",
-    "market_commission",
-    "minted_markup_price",
-    "silver_craftsmanship",
-    "payment_cost",
-)
 
 
 class EcomOrder(_Model):

@@ -1,14 +1,5 @@
-"""The Minted sandbox: a stateful stand-in for the Minted API and webview.
-
-A separate Starlette app, served by its own process on its own port (so on its
-own origin). Partner endpoints demand real HTTP Digest, the webview endpoint a
-bearer token, every endpoint the `x-client-id` header; answers use Minted's
-envelope. `create_app(settings)` is the only way to build it; serve it with
-`uvicorn --factory webview_host.sandbox.app:create_app_from_env`.
-
-Modules: `api` (Minted endpoints), `webview` (the UI), `control_api` (QA),
-`store` (state), `faults`, `digest`, `seeds`, `catalog`.
-"""
+"""The sandbox app: routes, middleware, state. `create_app(settings)` builds it;
+`uvicorn --factory webview_host.sandbox.app:create_app_from_env` serves it."""
 
 from __future__ import annotations
 
@@ -16,86 +7,84 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from pathlib import Path
 
+import httpx
+import jinja2
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import BaseRoute, Mount, Route
-from starlette.staticfiles import StaticFiles
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
 from starlette.templating import Jinja2Templates
 
-from ..settings import Settings
-from . import control_api, webview
-from .api import API_HANDLERS
+from . import api, control_api, webview
 from .digest import DigestVerifier
-from .faults import ENDPOINTS, FaultMiddleware, FaultPlan
+from .faults import FaultPlan
+from .hooks import HookPusher
+from .injection import FaultMiddleware
+from .responses import sandbox_error
+from .settings import SandboxSettings
 from .store import SandboxStore
 from .validation import SandboxError
 
 logger = logging.getLogger(__name__)
-HERE = Path(__file__).parent
 
 
-def create_app(settings: Settings, *, clock: Callable[[], float] = time.time) -> Starlette:
-    """The sandbox app for these settings (credentials, ports, price-fix window)."""
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok", "service": "minted-sandbox"})
+
+
+def create_app(
+    settings: SandboxSettings,
+    *,
+    clock: Callable[[], float] = time.time,
+    hook_transport: httpx.AsyncBaseTransport | None = None,
+) -> Starlette:
+    """The sandbox for these settings; `clock` and `hook_transport` are for tests."""
     store = SandboxStore(
-        pricefix_seconds=settings.sandbox_pricefix_seconds,
-        pricefix_refresh_seconds=settings.sandbox_pricefix_refresh_seconds,
-        token_ttl=settings.sandbox_token_ttl,
+        pricefix_seconds=settings.pricefix_seconds,
+        pricefix_refresh_seconds=settings.pricefix_refresh_seconds,
+        token_ttl=settings.token_ttl,
         clock=clock,
     )
-    digest = DigestVerifier(
-        settings.minted_username, settings.minted_password.reveal(), clock=clock
-    )
+    digest = DigestVerifier(settings.username, settings.password.reveal(), clock=clock)
     plan = FaultPlan()
-    routes: list[BaseRoute] = [
-        Route(ENDPOINTS[name][1], handler, methods=[ENDPOINTS[name][0]])
-        for name, handler in API_HANDLERS.items()
-    ]
-    routes += [
-        Route("/webview/", webview.webview_page, methods=["GET"]),
-        Route("/webview/api/catalog", webview.webview_catalog, methods=["GET"]),
-        Route("/webview/api/basket", webview.webview_basket, methods=["GET"]),
-        Route("/webview/api/basket/items/{sku}", webview.webview_set_item, methods=["PUT"]),
-        Route("/webview/api/basket/refresh", webview.webview_refresh, methods=["POST"]),
-        Mount("/webview/static", StaticFiles(directory=HERE / "static"), name="static"),
-        Route("/healthz", control_api.healthz, methods=["GET"]),
-    ]
-    if settings.sandbox_faults:
-        routes += [
-            Route(
-                "/_sandbox/faults", control_api.control_faults, methods=["GET", "POST", "DELETE"]
-            ),
-            Route("/_sandbox/calls", control_api.control_calls, methods=["GET"]),
-            Route("/_sandbox/reset", control_api.control_reset, methods=["POST"]),
-            Route("/_sandbox/tokens/expire", control_api.control_expire_tokens, methods=["POST"]),
-            Route("/_sandbox/pricefix/lapse", control_api.control_lapse, methods=["POST"]),
-            Route(
-                "/_sandbox/customers/{customer_id}", control_api.control_customer, methods=["GET"]
-            ),
-        ]
+    routes: list[BaseRoute] = [*api.ROUTES, *webview.ROUTES, Route("/healthz", healthz)]
+    if settings.faults:
+        routes += control_api.routes(settings.control_token)
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(FaultMiddleware, plan=plan)],
-        exception_handlers={SandboxError: control_api.sandbox_error},
+        middleware=[Middleware(FaultMiddleware, plan=plan, digest=digest)],
+        exception_handlers={SandboxError: sandbox_error},
     )
     app.state.settings = settings
     app.state.store = store
     app.state.digest = digest
     app.state.faults = plan
-    app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.hooks = HookPusher(
+        settings.hook_url, timeout=settings.hook_timeout, clock=clock, transport=hook_transport
+    )
+    app.state.templates = Jinja2Templates(
+        env=jinja2.Environment(
+            loader=jinja2.PackageLoader("webview_host.sandbox", "templates"), autoescape=True
+        )
+    )
     return app
 
 
 def create_app_from_env() -> Starlette:
-    """Entry point for `uvicorn --factory`: settings from the `WVH_*` environment."""
-    settings = Settings.from_env(os.environ)
+    """Entry point for `uvicorn --factory`: settings from the `WVH_*` environment.
+
+    Refuses to start (SettingsError, one sentence) without `WVH_SANDBOX=1`.
+    """
+    settings = SandboxSettings.from_env(os.environ)
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
     logger.info(
-        "Minted sandbox on port %d (Digest user %r)",
-        settings.sandbox_port,
-        settings.minted_username,
+        "Minted sandbox on port %d (Digest user %r, control API %s)",
+        settings.port,
+        settings.username,
+        "off" if not settings.faults else "on" if settings.control_token is None else "on, token",
     )
     return create_app(settings)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
 
 CENT = Decimal("0.01")
 
@@ -21,7 +22,7 @@ class Product:
     product_id: int
     name: str
     name_en: str
-    metal: str  # "gold" | "silver"
+    metal: Literal["gold", "silver"]
     currency_id: int
     currency_name: str
     weight: Decimal  # grams
@@ -107,13 +108,40 @@ PRODUCTS: tuple[Product, ...] = (
 
 BY_SKU = {p.sku: p for p in PRODUCTS}
 
-# Digital metals for Sell (Order Schema items): spot price per unit in TRY.
+
+@dataclasses.dataclass(frozen=True)
+class DigitalMetal:
+    """A metal held in digital storage, sold back with Sell."""
+
+    sku: str
+    product_id: int
+    name: str
+    spot: Decimal  # TRY per unit, epoch 0
+    spread: Decimal  # the share of spot Minted keeps when buying back
+
+
 DIGITAL = {
-    "GAU": ("Gold - Digital storage", Decimal("2813.02"), Decimal("0.03")),
-    "GAG": ("Silver - Digital storage", Decimal("35.94"), Decimal("0.04")),
+    m.sku: m
+    for m in (
+        DigitalMetal("GAU", 3000001, "Gold - Digital storage", Decimal("2813.02"), Decimal("0.03")),
+        DigitalMetal("GAG", 3000002, "Silver - Digital storage", Decimal("35.94"), Decimal("0.04")),
+    )
 }
 
-CURRENCY = "TRY"
+# Prices are in TRY. Sell may ask for another of Minted's currencies
+# (`currency_code`, seed 004); the sandbox answers with fixed rates so tests can
+# predict every number. A rate is the TRY price of one unit of the currency
+# (TRY itself is 1), and `currency_total = total / currency_rate`, to the cent.
+# The docs publish neither the rates nor which way `currency_rate` reads (the
+# seed shows GBP at rate 1); this is the sandbox's stated assumption.
+BASE_CURRENCY = "TRY"
+RATES: dict[str, Decimal] = {
+    "TRY": Decimal(1),
+    "USD": Decimal("32.50"),
+    "EUR": Decimal("35.20"),
+    "GBP": Decimal("41.30"),
+}
+CURRENCIES: tuple[str, ...] = ("GBP", "TRY", "USD", "EUR")  # the documented order
 
 
 def _drift(epoch: int, index: int) -> Decimal:
@@ -122,6 +150,7 @@ def _drift(epoch: int, index: int) -> Decimal:
 
 
 def unit_price(product: Product, epoch: int) -> Decimal:
+    """A product's unit price in a price window, surcharges included, TRY."""
     index = PRODUCTS.index(product)
     return (product.base_price * (1 + _drift(epoch, index))).quantize(CENT, ROUND_HALF_UP)
 
@@ -145,6 +174,16 @@ def _share(price: Decimal, rate: Decimal) -> Decimal:
     return (price * rate).quantize(CENT, ROUND_HALF_UP)
 
 
-def digital_spot(sku: str, epoch: int) -> Decimal:
-    _, spot, _ = DIGITAL[sku]
-    return (spot * (1 + _drift(epoch, 7))).quantize(CENT, ROUND_HALF_UP)
+def digital_spot(metal: DigitalMetal, epoch: int) -> Decimal:
+    """The spot price of a digital metal in this price window, TRY."""
+    return (metal.spot * (1 + _drift(epoch, 7))).quantize(CENT, ROUND_HALF_UP)
+
+
+def buyback_price(metal: DigitalMetal, epoch: int) -> Decimal:
+    """What Minted pays per unit on a Sell: spot less the spread, TRY."""
+    return (digital_spot(metal, epoch) * (1 - metal.spread)).quantize(CENT, ROUND_HALF_UP)
+
+
+def in_currency(amount: Decimal, currency: str) -> Decimal:
+    """A TRY amount in `currency` at the sandbox's fixed rate, to the cent."""
+    return (amount / RATES[currency]).quantize(CENT, ROUND_HALF_UP)

@@ -60,15 +60,16 @@ class DigestVerifier:
         self._opaque = secrets.token_hex(16)
         self.stats = DigestStats()
 
-    def challenge(self, *, stale: bool = False) -> str:
-        """A `WWW-Authenticate` value with a fresh nonce."""
+    def challenge(self, *, stale: bool = False, qop: str = "auth") -> str:
+        """A `WWW-Authenticate` value with a fresh nonce (`qop` other than "auth" only
+        for the `auth_int` fault: the verifier itself accepts "auth" alone)."""
         now = self._clock()
         self._nonces = {n: t for n, t in self._nonces.items() if now - t < self._nonce_ttl}
         nonce = secrets.token_hex(16)
         self._nonces[nonce] = now
         self.stats.challenges += 1
         header = (
-            f'Digest realm="{self.realm}", qop="auth", algorithm={self.algorithm}, '
+            f'Digest realm="{self.realm}", qop="{qop}", algorithm={self.algorithm}, '
             f'nonce="{nonce}", opaque="{self._opaque}"'
         )
         return header + (", stale=true" if stale else "")
@@ -80,7 +81,7 @@ class DigestVerifier:
             return False
         try:
             params = parse_keqv_list(parse_http_list(authorization[7:]))
-        except ValueError:
+        except (ValueError, IndexError):  # no "=", or an empty value (`username=`)
             self.stats.rejected += 1
             return False
         required = ("username", "realm", "nonce", "uri", "response", "qop", "nc", "cnonce")
@@ -95,14 +96,13 @@ class DigestVerifier:
             return False
         issued = self._nonces.get(params["nonce"])
         digest = ALGORITHMS[self.algorithm]
-        ha1 = digest(f"{self._username}:{self.realm}:{self._password}".encode())
-        ha2 = digest(f"{method}:{uri}".encode())
-        expected = digest(
-            f"{ha1}:{params['nonce']}:{params['nc']}:{params['cnonce']}:auth:{ha2}".encode()
-        )
-        valid = hmac.compare_digest(expected, params["response"]) and hmac.compare_digest(
-            params["username"], self._username
-        )
+        ha1 = digest(b":".join(_utf8(v) for v in (self._username, self.realm, self._password)))
+        ha2 = digest(_wire(method) + b":" + _wire(uri))
+        fields = (params["nonce"], params["nc"], params["cnonce"], "auth")
+        expected = digest(b":".join([ha1.encode(), *(_wire(f) for f in fields), ha2.encode()]))
+        # Bytes, not str: compare_digest raises TypeError on non-ASCII str (a 500 once).
+        valid = hmac.compare_digest(expected.encode(), _wire(params["response"]))
+        valid &= hmac.compare_digest(_wire(params["username"]), _utf8(self._username))
         if not valid:
             self.stats.rejected += 1
             return False
@@ -111,3 +111,18 @@ class DigestVerifier:
         self.stats.accepted += 1
         self.stats.nonce_uses[params["nonce"]] = self.stats.nonce_uses.get(params["nonce"], 0) + 1
         return True
+
+
+def _wire(text: str) -> bytes:
+    """The bytes a client sent, from a header-derived str: servers decode header bytes
+    as latin-1, so encoding back restores what the client hashed. Text no header can
+    carry (from a direct caller) falls back to UTF-8."""
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        return _utf8(text)
+
+
+def _utf8(text: str) -> bytes:
+    """Configured values (user, password) as clients encode them; lone surrogates too."""
+    return text.encode("utf-8", "surrogatepass")

@@ -1,7 +1,10 @@
 """Replays the documented examples (`seed_data/`, copied byte for byte from the doc pages).
 
 The seed scenarios answer with exactly the documented bodies, so the client is
-tested against the real shapes through the full HTTP path:
+tested against the real shapes through the full HTTP path. `minted_endpoint`
+consults `replay` for every call once auth and headers pass; a replayed answer
+changes no state (no push, no balance), and a request the endpoint would
+refuse (say, a `push_hook` that is not a boolean) is not a seed scenario.
 
 | call | the scenario's key |
 |---|---|
@@ -60,7 +63,11 @@ def replay(
         SEED_BASKETS_CUSTOMER
     ):
         return seed_bytes("incomplete_baskets")
-    if endpoint == "get_order" and body.get("guid") in SEED_ORDER_GUIDS:
+    if (
+        endpoint == "get_order"
+        and body.get("guid") in SEED_ORDER_GUIDS
+        and isinstance(body.get("push_hook", False), bool)
+    ):
         return seed_bytes("order_alternative")
     if endpoint == "sell" and body.get("external_id") == SEED_SELL_EXTERNAL_ID:
         return seed_bytes("sell")

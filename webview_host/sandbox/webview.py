@@ -10,26 +10,27 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from ..settings import Settings
 from . import catalog
 from .responses import (
     Handler,
     MintedJSONResponse,
     bearer_customer,
+    ecom_order,
     error_response,
     json_body,
     store_of,
 )
-from .store import Customer
+from .settings import SandboxSettings
+from .state import Customer
 from .validation import SandboxError
-
-# --- the webview UI -----------------------------------------------------------
 
 
 async def webview_page(request: Request) -> Response:
-    settings: Settings = request.app.state.settings
+    settings: SandboxSettings = request.app.state.settings
     templates: Jinja2Templates = request.app.state.templates
     token = request.query_params.get("token", "")
     store = store_of(request)
@@ -74,8 +75,7 @@ def webview_api(handler: Callable[[Request, Customer], Awaitable[Any]]) -> Handl
 
 @webview_api
 async def webview_catalog(request: Request, customer: Customer) -> Any:
-    store = store_of(request)
-    epoch = int(store.clock() // store.pricefix_seconds)
+    epoch = store_of(request).epoch()
     return [
         {
             "sku": p.sku,
@@ -94,7 +94,7 @@ async def webview_catalog(request: Request, customer: Customer) -> Any:
 async def webview_basket(request: Request, customer: Customer) -> Any:
     store = store_of(request)
     basket = store.active_basket(customer)
-    return {"basket": store.render_basket(basket) if basket else None}
+    return {"basket": ecom_order(store, basket) if basket else None}
 
 
 @webview_api
@@ -102,11 +102,25 @@ async def webview_set_item(request: Request, customer: Customer) -> Any:
     body = await json_body(request)
     store = store_of(request)
     basket = store.set_quantity(customer, request.path_params["sku"], body.get("quantity"))
-    return {"basket": store.render_basket(basket)}
+    return {"basket": ecom_order(store, basket)}
 
 
 @webview_api
 async def webview_refresh(request: Request, customer: Customer) -> Any:
     store = store_of(request)
     basket = store.refresh_prices(customer)
-    return {"basket": store.render_basket(basket) if basket else None}
+    return {"basket": ecom_order(store, basket) if basket else None}
+
+
+ROUTES = [
+    Route("/webview/", webview_page, methods=["GET"]),
+    Route("/webview/api/catalog", webview_catalog, methods=["GET"]),
+    Route("/webview/api/basket", webview_basket, methods=["GET"]),
+    Route("/webview/api/basket/items/{sku}", webview_set_item, methods=["PUT"]),
+    Route("/webview/api/basket/refresh", webview_refresh, methods=["POST"]),
+    Mount(
+        "/webview/static",
+        StaticFiles(packages=[("webview_host.sandbox", "static")]),
+        name="static",
+    ),
+]

@@ -6,13 +6,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from ..i18n import format_money
-from .common import require_session, services, settled_completion
+from .common import require_session, save_if_changed, services, settled_completion
 
 
 async def basket(request: Request) -> Response:
     svc = services(request)
     session = require_session(request)
-    view = await svc.shop.read_basket(session)
+    view = await svc.baskets.read(session)
     current = view.basket
     locale = view.session.locale
     body: dict[str, object] = {
@@ -41,10 +41,7 @@ async def basket(request: Request) -> Response:
         )
     if view.renewed:
         body["webview_url"] = svc.settings.webview_url(view.session.token, locale)
-    response = JSONResponse(body)
-    if view.session is not session:
-        svc.sessions.save(response, view.session)
-    return response
+    return save_if_changed(request, JSONResponse(body), session, view.session)
 
 
 async def session_info(request: Request) -> Response:

@@ -2,35 +2,17 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.templating import Jinja2Templates
 
-from ..checkout import Checkout
 from ..i18n import format_money, format_weight, translator
-from ..ledger import Completion, Ledger
-from ..minted import MintedClient
-from ..sessions import CustomerSession, SessionStore, Signer
-from ..settings import Settings
-from ..shop import Shop
-
-
-@dataclasses.dataclass(frozen=True)
-class Services:
-    """The long-lived objects the lifespan opens; views reach them through `services()`."""
-
-    settings: Settings
-    minted: MintedClient
-    ledger: Ledger
-    shop: Shop
-    checkout: Checkout
-    sessions: SessionStore
-    checkout_signer: Signer
-    templates: Jinja2Templates
+from ..ledger import Completion
+from ..services import Services
+from ..sessions import CustomerSession
+from ..types import Locale, is_locale
 
 
 class NoSession(Exception):
@@ -49,21 +31,30 @@ def require_session(request: Request) -> CustomerSession:
     return session
 
 
+def save_if_changed(
+    request: Request, response: Response, before: CustomerSession, after: CustomerSession
+) -> Response:
+    """Write the session cookie when a view renewed the session's token."""
+    if after is not before:
+        services(request).sessions.save(response, after)
+    return response
+
+
 async def settled_completion(request: Request, session: CustomerSession) -> Completion:
     """The completion named in the path, if it is this customer's (else 404), settled."""
     svc = services(request)
-    completion = await svc.ledger.get_completion(request.path_params["completion_id"])
+    completion = await svc.ledger.completions.get(request.path_params["completion_id"])
     if completion is None or completion.customer_id != session.customer_id:
         raise HTTPException(404)
-    return await svc.checkout.settle(completion)
+    return await svc.reconciler.settle(completion)
 
 
-def request_locale(request: Request) -> str:
+def request_locale(request: Request) -> Locale:
     session = services(request).sessions.load(request)
     if session is not None:
         return session.locale
     lang = request.query_params.get("lang", "")
-    if lang in ("tr", "en"):
+    if is_locale(lang):
         return lang
     header = request.headers.get("accept-language", "")
     default = services(request).settings.default_locale
@@ -76,7 +67,7 @@ def render(
     context: dict[str, Any] | None = None,
     *,
     status_code: int = 200,
-    locale: str | None = None,
+    locale: Locale | None = None,
 ) -> Response:
     locale = locale or request_locale(request)
     base: dict[str, Any] = {

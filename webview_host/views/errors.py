@@ -1,67 +1,119 @@
-"""Every exception becomes a response in this one place: JSON under /api, HTML elsewhere.
+"""Every error becomes a response here: JSON under /api, an HTML page elsewhere.
 
-Customers see a sentence they understand and a way on; Minted's own messages
-and tracebacks go to the log only, tagged with a support code that the page
-shows too.
+`error_response` is the one way to answer with an error (the exception
+handlers below and the partner API use it). Customers see a sentence they
+understand and a way on; Minted's own messages and tracebacks go to the log
+only, tagged with a support code that the page shows too.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ..minted import MintedError
-from ..shop import SessionEnded
+from ..basket import SessionEnded
+from ..minted import MintedAPIError, MintedError
 from .common import NoSession, render, services
 
 logger = logging.getLogger(__name__)
 
-_HTML_KEYS = {403: "error.forbidden", 404: "error.not_found", 405: "error.not_found"}
+ErrorCode = Literal[
+    "no_session",
+    "not_found",
+    "method_not_allowed",
+    "forbidden",
+    "http_error",
+    "unauthorized",
+    "unsupported_media_type",
+    "body_too_large",
+    "invalid_request",
+    "upstream_unavailable",
+    "upstream_refused",
+    "server_error",
+]
+
+# HTML pages for plain HTTP errors: (error code, message key, offer a retry).
+_HTTP_PAGES: dict[int, tuple[ErrorCode, str, bool]] = {
+    403: ("forbidden", "error.forbidden", True),
+    404: ("not_found", "error.not_found", False),
+    405: ("method_not_allowed", "error.not_found", False),
+}
 
 
-def _wants_json(request: Request) -> bool:
+def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _support_code() -> str:
+def new_support_code() -> str:
     return "WVH-" + secrets.token_hex(4).upper()
 
 
-async def no_session(request: Request, exc: Exception) -> Response:
-    if _wants_json(request):
-        return JSONResponse(
-            {"error": "no_session", "message": "Open the shop from the app again."}, status_code=401
-        )
+def error_response(
+    request: Request,
+    status: int,
+    error: ErrorCode,
+    message: str,
+    *,
+    message_key: str = "error.server",
+    retry: bool = False,
+    support_code: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> Response:
+    """`{"error", "message", ...}` for the API; the error page (`message_key`) for people."""
+    if wants_json(request):
+        body: dict[str, Any] = {"error": error, "message": message, **extra}
+        if support_code is not None:
+            body["support_code"] = support_code
+        return JSONResponse(body, status_code=status, headers=headers)
     response = render(
-        request, "error.html", {"message_key": "error.no_session", "retry": False}, status_code=401
+        request,
+        "error.html",
+        {"message_key": message_key, "retry": retry, "support_code": support_code},
+        status_code=status,
     )
-    services(request).sessions.clear(response)
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+async def no_session(request: Request, exc: Exception) -> Response:
+    response = error_response(
+        request,
+        401,
+        "no_session",
+        "Open the shop from the app again.",
+        message_key="error.no_session",
+    )
+    sessions = services(request).sessions
+    if sessions.cookie_name in request.cookies:
+        sessions.clear(response)
     return response
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    if _wants_json(request):
-        return JSONResponse(
-            {"error": "http_error", "message": exc.detail},
-            status_code=exc.status_code,
-            headers=exc.headers,
-        )
-    key = _HTML_KEYS.get(exc.status_code, "error.server")
-    return render(
+    error, key, retry = _HTTP_PAGES.get(exc.status_code, ("http_error", "error.server", False))
+    return error_response(
         request,
-        "error.html",
-        {"message_key": key, "retry": exc.status_code == 403},
-        status_code=exc.status_code,
+        exc.status_code,
+        error,
+        exc.detail,
+        message_key=key,
+        retry=retry,
+        headers=exc.headers,
     )
 
 
 async def upstream_error(request: Request, exc: Exception) -> Response:
-    code = _support_code()
+    """Minted refused (an API error: 502) or could not be reached (503)."""
+    code = new_support_code()
     logger.warning(
         "Minted failed on %s: %s (%s)",
         request.url.path.split("/")[1] or "/",
@@ -69,40 +121,38 @@ async def upstream_error(request: Request, exc: Exception) -> Response:
         code,
         extra={"support_code": code},
     )
-    if _wants_json(request):
-        return JSONResponse(
-            {
-                "error": "upstream_unavailable",
-                "message": "Minted cannot be reached right now; try again.",
-                "support_code": code,
-            },
-            status_code=503,
+    if isinstance(exc, MintedAPIError):
+        return error_response(
+            request,
+            502,
+            "upstream_refused",
+            "Minted refused the request; try again later or contact support.",
+            message_key="error.upstream_refused",
+            retry=True,
+            support_code=code,
         )
-    return render(
+    return error_response(
         request,
-        "error.html",
-        {"message_key": "error.upstream", "retry": True, "support_code": code},
-        status_code=503,
+        503,
+        "upstream_unavailable",
+        "Minted cannot be reached right now; try again.",
+        message_key="error.upstream",
+        retry=True,
+        support_code=code,
     )
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
-    code = _support_code()
+    code = new_support_code()
     logger.exception("unhandled error (%s)", code, exc_info=exc, extra={"support_code": code})
-    if _wants_json(request):
-        return JSONResponse(
-            {
-                "error": "server_error",
-                "message": "Unexpected error; try again.",
-                "support_code": code,
-            },
-            status_code=500,
-        )
-    return render(
+    return error_response(
         request,
-        "error.html",
-        {"message_key": "error.server", "retry": True, "support_code": code},
-        status_code=500,
+        500,
+        "server_error",
+        "Unexpected error; try again.",
+        message_key="error.server",
+        retry=True,
+        support_code=code,
     )
 
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
-import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 
-from tests.conftest import _postgres_schema_url, customer_payload
-from tests.servers import HOST_FACTORY, SANDBOX_FACTORY, Server, free_port, running, stack_env
+from tests.helpers import postgres_schema
+from tests.servers import Server, shop_with_one_item, stack
 from webview_host.sandbox.control import SandboxControl
 
 pytestmark = pytest.mark.postgres
@@ -20,50 +18,15 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[tuple[Server, Server, Server]]:
     """A sandbox and two hosts sharing one PostgreSQL schema (and the cookie keys)."""
-    schema_urls = _postgres_schema_url()
-    database_url = next(schema_urls)
-    sandbox_port, port_a, port_b = free_port(), free_port(), free_port()
-    env = stack_env(
-        port_a,
-        sandbox_port,
-        WVH_DATABASE_URL=database_url,
-        WVH_MINTED_TIMEOUT="1",
-        WVH_MINTED_READ_RETRIES="1",
-    )
     with (
-        running("sandbox", SANDBOX_FACTORY, env, sandbox_port) as sandbox,
-        running("host-a", HOST_FACTORY, env, port_a) as host_a,
-        running("host-b", HOST_FACTORY, {**env, "WVH_HOST_PORT": str(port_b)}, port_b) as host_b,
+        postgres_schema() as database_url,
+        stack(database_url, hosts=2, WVH_MINTED_TIMEOUT="1", WVH_MINTED_READ_RETRIES="1") as (
+            sandbox,
+            host_a,
+            host_b,
+        ),
     ):
         yield sandbox, host_a, host_b
-    next(schema_urls, None)
-
-
-def shop_with_one_item(client: httpx.Client, sandbox: Server) -> tuple[dict[str, str], str]:
-    """Give this browser-like client a session and one gold bar; returns the review form."""
-    customer = customer_payload(f"proc-{uuid.uuid4().hex[:8]}")
-    launch = client.post(
-        "/api/v1/launches",
-        json={"customer": customer},
-        headers={"Authorization": "Bearer dev-partner-key"},
-    )
-    assert launch.status_code == 201, launch.text
-    assert client.get(launch.json()["launch_url"]).status_code == 303
-    shell = client.get("/shop").text
-    token = re.search(r"\?token=([A-Za-z0-9]+)&", shell)
-    assert token
-    put = httpx.put(
-        f"{sandbox.url}/webview/api/basket/items/MNT0001",
-        json={"quantity": 1},
-        headers={"Authorization": f"Bearer {token.group(1)}"},
-    )
-    assert put.status_code == 200
-    review = client.get("/checkout").text
-    form = {
-        name: re.search(rf'name="{name}" value="([^"]+)"', review).group(1)  # type: ignore[union-attr]
-        for name in ("csrf", "basket")
-    }
-    return form, customer["external_id"]
 
 
 def test_fifty_concurrent_completes_across_two_instances(

@@ -1,0 +1,76 @@
+"""The package's shape: no import cycles, modules small enough to hold one responsibility."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "webview_host"
+MAX_LINES = 300
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def modules() -> dict[str, Path]:
+    return {module_name(p): p for p in PACKAGE.rglob("*.py")}
+
+
+def runtime_imports(path: Path, name: str, known: set[str]) -> set[str]:
+    """Package modules imported at run time (not under `if TYPE_CHECKING:`)."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    tree = ast.parse(path.read_text())
+    found: set[str] = set()
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skip |= {id(child) for child in ast.walk(node)}
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, *([base] if base else [])])
+            submodules = [f"{base}.{alias.name}" for alias in node.names]
+            # `from pkg import module` loads the module; `from pkg import name` loads pkg.
+            targets = [m for m in submodules if m in known] or [base]
+        else:
+            continue
+        found |= {t for t in targets if t in known}
+    found.discard(name)
+    return found
+
+
+def test_no_import_cycles() -> None:
+    known = modules()
+    graph = {name: runtime_imports(path, name, set(known)) for name, path in known.items()}
+    cycles: list[list[str]] = []
+
+    def visit(node: str, trail: list[str]) -> None:
+        for target in graph[node]:
+            if target in trail:
+                cycle = [*trail[trail.index(target) :], target]
+                # A package importing its own submodules is a re-export, not a cycle.
+                if not all(c.startswith(cycle[0]) for c in cycle):
+                    cycles.append(cycle)
+            elif len(trail) < 30:
+                visit(target, [*trail, target])
+
+    for name in graph:
+        visit(name, [name])
+    assert cycles == [], "\n".join(" -> ".join(c) for c in cycles[:5])
+
+
+def test_modules_stay_small() -> None:
+    big = {
+        name: count
+        for name, path in modules().items()
+        if (count := len(path.read_text().splitlines())) > MAX_LINES
+    }
+    assert big == {}, f"split these modules (over {MAX_LINES} lines): {big}"

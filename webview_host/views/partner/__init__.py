@@ -1,0 +1,29 @@
+"""The partner's server-to-server API: each module declares its operations; the routes and
+the OpenAPI document are built from the one list here."""
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from . import launches
+from .auth import Refused
+from .openapi import Operation, openapi_endpoint
+
+OPERATIONS: list[Operation] = [*launches.OPERATIONS]
+
+
+def routes() -> list[Route]:
+    """Every partner operation, and `GET /api/openapi.json` describing them."""
+    return [
+        *(op.route() for op in OPERATIONS),
+        Route("/api/openapi.json", openapi_endpoint(OPERATIONS), methods=["GET"]),
+    ]
+
+
+async def refused(request: Request, exc: Exception) -> Response:
+    """The exception handler answering a `Refused` partner request."""
+    assert isinstance(exc, Refused)
+    return exc.response
+
+
+__all__ = ["OPERATIONS", "Operation", "Refused", "refused", "routes"]

@@ -1,0 +1,97 @@
+"""The partner's key, and the request bodies of the partner API.
+
+Authentication is `Authorization: Bearer <partner API key>`, compared in
+constant time with every configured key. Bodies are JSON, size-limited while
+read, and validated by a pydantic model whose errors name each field but
+never echo a value (identity numbers are personal).
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ..common import services
+from ..errors import error_response
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Refused(Exception):
+    """A partner request refused before its operation runs; `response` says why."""
+
+    def __init__(self, response: Response) -> None:
+        self.response = response
+        super().__init__(response.status_code)
+
+
+def require_partner(request: Request) -> None:
+    """Raise `Refused` (401) unless the request carries a configured partner key."""
+    header = request.headers.get("authorization", "")
+    scheme, _, given = header.partition(" ")
+    matched = False
+    if scheme.lower() == "bearer" and given:
+        for key in services(request).settings.partner_keys:
+            matched |= hmac.compare_digest(key.reveal().encode(), given.strip().encode())
+    if not matched:
+        raise Refused(
+            error_response(
+                request,
+                401,
+                "unauthorized",
+                "Send a valid partner API key as 'Authorization: Bearer <key>'.",
+                headers={"WWW-Authenticate": 'Bearer realm="webview-host"'},
+            )
+        )
+
+
+def invalid(request: Request, fields: dict[str, list[str]]) -> Refused:
+    """A 422 naming each bad field."""
+    return Refused(
+        error_response(
+            request, 422, "invalid_request", "Some fields are missing or invalid.", fields=fields
+        )
+    )
+
+
+async def json_body(request: Request, model: type[M]) -> M:
+    """The body as `model`; raises `Refused` with 415, 413 or 422 (fields named)."""
+    if not request.headers.get("content-type", "").startswith("application/json"):
+        raise Refused(
+            error_response(
+                request, 415, "unsupported_media_type", "Send the body as application/json."
+            )
+        )
+    limit = services(request).settings.launch_max_body
+    body = await _read_limited(request, limit)
+    if body is None:
+        raise Refused(
+            error_response(
+                request, 413, "body_too_large", f"The body is larger than {limit} bytes."
+            )
+        )
+    try:
+        return model.model_validate_json(body)
+    except ValidationError as exc:
+        fields: dict[str, list[str]] = {}
+        for item in exc.errors(include_input=False, include_url=False):
+            name = ".".join(str(p) for p in item["loc"]) or "body"
+            fields.setdefault(name, []).append(item["msg"])
+        raise invalid(request, fields) from None
+
+
+async def _read_limited(request: Request, limit: int) -> bytes | None:
+    """The body, or None when it is larger than `limit` bytes (checked while reading)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        return None
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return body
