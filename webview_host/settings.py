@@ -60,6 +60,8 @@ class Settings:
     reconcile_interval: int
     launch_max_body: int
     log_level: str
+    minted_max_connections: int = 100
+    minted_keepalive_seconds: float = 5.0
 
     @property
     def webview_origin(self) -> str:
@@ -155,4 +157,6 @@ class Settings:
             reconcile_interval=env.integer("RECONCILE_INTERVAL", 30, minimum=0, maximum=3600),
             launch_max_body=env.integer("LAUNCH_MAX_BODY", 16384, minimum=1024),
             log_level=env.text("LOG_LEVEL", "INFO").upper(),
+            minted_max_connections=env.integer("MINTED_MAX_CONNECTIONS", 100, minimum=1),
+            minted_keepalive_seconds=float(env.decimal("MINTED_KEEPALIVE_SECONDS", "5")),
         )

@@ -2,7 +2,8 @@
 
 Partner endpoints use `httpx.DigestAuth` (it follows whatever realm, algorithm
 and qop the challenge names, and reuses the nonce afterwards); token-scoped
-endpoints use `BearerAuth`. Reads are retried a bounded number of times on
+endpoints use `BearerAuth`. Under the client sits `MintedTransport` (aiohttp's pool,
+see `transport.py`) unless a test injects its own. Reads are retried a bounded number of times on
 `MintedUnavailable`; writes (Create Token, Complete, Clear Basket, Sell) are
 never retried here: their callers decide, because a lost answer does not mean
 Minted did nothing.
@@ -24,6 +25,7 @@ from .auth import BearerAuth
 from .envelope import parse, read_capped, unwrap
 from .errors import MintedProtocolError, MintedUnauthorized, MintedUnavailable
 from .models import EcomOrder, Order, OrderResponse, Page, SellItem, TokenGrant
+from .transport import MintedTransport
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +46,16 @@ class MintedClient:
         retry_backoff: float = 0.2,
         create_token_path: str = "/partner/ecom/token",  # noqa: S107 - a URL path
         complete_path: str = "/partner/ecom/complete",
+        max_connections: int = 100,
+        keepalive_expiry: float = 5.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
+        """`max_connections` and `keepalive_expiry` size the pool of the default transport;
+        `transport` replaces it (tests: `httpx.MockTransport`, `httpx.ASGITransport`)."""
+        if transport is None:
+            transport = MintedTransport(
+                max_connections=max_connections, keepalive_expiry=keepalive_expiry
+            )
         headers = {"x-client-id": client_id, "Accept": "application/json"}
         if api_version:
             headers["api-version"] = api_version
@@ -81,6 +91,8 @@ class MintedClient:
             read_retries=settings.minted_read_retries,
             create_token_path=settings.create_token_path,
             complete_path=settings.complete_path,
+            max_connections=settings.minted_max_connections,
+            keepalive_expiry=settings.minted_keepalive_seconds,
             transport=transport,
         )
 
