@@ -1,33 +1,28 @@
 """The Minted Connect API client: one `httpx.AsyncClient`, typed answers, our own errors.
 
-Partner endpoints use `httpx.DigestAuth` (it follows whatever realm, algorithm
-and qop the challenge names, and reuses the nonce afterwards); token-scoped
-endpoints use `BearerAuth`. Under the client sits `MintedTransport` (aiohttp's pool,
-see `transport.py`) unless a test injects its own. Reads are retried a bounded number of times on
-`MintedUnavailable`; writes (Create Token, Complete, Clear Basket, Sell) are
-never retried here: their callers decide, because a lost answer does not mean
-Minted did nothing.
+Each method is one documented Minted operation; how a call is made (deadline,
+auth, retries, errors) is `calls.py`. Partner endpoints use `httpx.DigestAuth`,
+token-scoped endpoints `BearerAuth`. Under the client sits `MintedTransport`
+(aiohttp's pool, see `transport.py`) unless a test injects its own. Reads are
+retried a bounded number of times on `MintedUnavailable`; writes (Create Token,
+Complete, Clear Basket, Sell) are never retried: their callers decide, because a
+lost answer does not mean Minted did nothing.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import anyio
 import httpx
 
 from ..settings import Settings
 from .auth import BearerAuth
-from .envelope import parse, read_capped, unwrap
-from .errors import MintedProtocolError, MintedUnauthorized, MintedUnavailable
+from .calls import Caller
+from .envelope import parse
 from .models import EcomOrder, Order, OrderResponse, Page, SellItem, TokenGrant
 from .transport import MintedTransport
-
-logger = logging.getLogger(__name__)
 
 
 class MintedClient:
@@ -59,21 +54,15 @@ class MintedClient:
         headers = {"x-client-id": client_id, "Accept": "application/json"}
         if api_version:
             headers["api-version"] = api_version
-        # `timeout` is a deadline for the whole call (auth round trips and a slowly
-        # dripping body included); connecting gets half of it, so a connect failure is
-        # told apart from a call that was sent.
-        self._deadline = timeout
-        self._http = httpx.AsyncClient(
+        self._calls = Caller(
             base_url=base_url,
             headers=headers,
-            timeout=httpx.Timeout(timeout, connect=timeout / 2),
+            credentials=(username, password),
+            deadline=timeout,
+            retry_backoff=retry_backoff,
             transport=transport,
-            follow_redirects=False,
         )
-        self._credentials = (username, password)
-        self._digest = httpx.DigestAuth(username, password)
         self._read_retries = read_retries
-        self._retry_backoff = retry_backoff
         self._create_token_path = create_token_path
         self._complete_path = complete_path
 
@@ -97,7 +86,7 @@ class MintedClient:
         )
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        await self._calls.aclose()
 
     async def __aenter__(self) -> MintedClient:
         return self
@@ -109,12 +98,14 @@ class MintedClient:
 
     async def create_token(self, customer: Mapping[str, Any], *, locale: str = "tr") -> TokenGrant:
         """Create Token: a bearer token for this customer's webview session."""
-        data = await self._call("POST", self._create_token_path, json=dict(customer), locale=locale)
+        data = await self._calls.call(
+            "POST", self._create_token_path, json=dict(customer), locale=locale
+        )
         return parse(TokenGrant, data)
 
     async def get_active_basket(self, token: str, *, locale: str = "tr") -> EcomOrder:
         """Get Active Basket (Bearer). Raises `MintedNotFound` when there is none."""
-        data = await self._call(
+        data = await self._calls.call(
             "GET",
             "/partner/ecom/getActiveBasket",
             auth=BearerAuth(token),
@@ -126,7 +117,7 @@ class MintedClient:
     async def complete(self, customer_id: str, cart_token: str, *, locale: str = "tr") -> EcomOrder:
         """Complete the basket into an order. Never retried: see the module docstring."""
         body = {"external_customer_id": customer_id, "cart_token": cart_token}
-        data = await self._call("POST", self._complete_path, json=body, locale=locale)
+        data = await self._calls.call("POST", self._complete_path, json=body, locale=locale)
         return parse(EcomOrder, data)
 
     # --- E-commerce -------------------------------------------------------
@@ -136,7 +127,7 @@ class MintedClient:
     ) -> EcomOrder:
         """E-commerce Get Order: the basket or order behind a cart token (to reconcile)."""
         body = {"customer_external_id": customer_id, "cart_token": cart_token}
-        data = await self._call(
+        data = await self._calls.call(
             "POST", "/partner/ecom/getorder", json=body, locale=locale, retries=self._read_retries
         )
         return parse(EcomOrder, data)
@@ -146,7 +137,9 @@ class MintedClient:
     ) -> EcomOrder:
         """Clear Basket (Delete Items): the emptied basket."""
         body = {"external_customer_id": customer_id, "cart_token": cart_token}
-        data = await self._call("DELETE", "/partner/ecom/basket/empty", json=body, locale=locale)
+        data = await self._calls.call(
+            "DELETE", "/partner/ecom/basket/empty", json=body, locale=locale
+        )
         return parse(EcomOrder, data)
 
     async def get_incomplete_baskets(
@@ -173,7 +166,7 @@ class MintedClient:
             params["endDate"] = end_date.isoformat()
         if card_bin is not None:
             params["card_bin"] = card_bin
-        data = await self._call(
+        data = await self._calls.call(
             "GET", "/partner/ecom/baskets", params=params, locale=locale, retries=self._read_retries
         )
         return parse(Page[EcomOrder], data)
@@ -199,7 +192,7 @@ class MintedClient:
             raise ValueError("Pass at least one of guid, order_code or external_id.")
         if push_hook is not None:
             body["push_hook"] = push_hook
-        data = await self._call(
+        data = await self._calls.call(
             "POST", "/partner/order", json=body, locale=locale, retries=self._read_retries
         )
         return parse(Order, data)
@@ -221,86 +214,7 @@ class MintedClient:
         }
         if currency is not None:
             body["currency_code"] = currency
-        data = await self._call("POST", "/partner/order/digital/sell", json=body, locale=locale)
+        data = await self._calls.call(
+            "POST", "/partner/order/digital/sell", json=body, locale=locale
+        )
         return parse(OrderResponse, data)
-
-    # --- transport --------------------------------------------------------
-
-    async def _call(
-        self,
-        method: str,
-        path: str,
-        *,
-        locale: str,
-        auth: httpx.Auth | None = None,
-        json: Any = None,
-        params: Mapping[str, str] | None = None,
-        retries: int = 0,
-    ) -> Any:
-        attempt = 0
-        while True:
-            try:
-                return await self._send(method, path, locale, auth or self._digest, json, params)
-            except MintedUnavailable as exc:
-                if attempt >= retries:
-                    raise
-                attempt += 1
-                logger.warning(
-                    "Minted %s %s unavailable, retry %d of %d",
-                    method,
-                    path,
-                    attempt,
-                    retries,
-                    extra={"minted_path": path, "error": str(exc)},
-                )
-                await asyncio.sleep(self._retry_backoff * 2 ** (attempt - 1))
-
-    async def _send(
-        self,
-        method: str,
-        path: str,
-        locale: str,
-        auth: httpx.Auth,
-        body: Any,
-        params: Mapping[str, str] | None,
-    ) -> Any:
-        try:
-            with anyio.fail_after(self._deadline):
-                async with self._http.stream(
-                    method,
-                    path,
-                    auth=auth,
-                    json=body,
-                    params=params,
-                    headers={"Accept-Language": locale},
-                ) as response:
-                    content = await read_capped(response)
-        except TimeoutError as exc:
-            raise MintedUnavailable(
-                f"Minted did not answer within the {self._deadline:g} s deadline", request_sent=True
-            ) from exc
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            raise MintedUnavailable(
-                f"Could not connect to Minted: {type(exc).__name__}", request_sent=False
-            ) from exc
-        except httpx.TimeoutException as exc:
-            raise MintedUnavailable(
-                f"Minted did not answer in time: {type(exc).__name__}", request_sent=True
-            ) from exc
-        except httpx.TransportError as exc:
-            raise MintedUnavailable(
-                f"The connection to Minted failed: {type(exc).__name__}", request_sent=True
-            ) from exc
-        except NotImplementedError as exc:
-            # httpx.DigestAuth cannot answer a challenge that offers only qop="auth-int":
-            # the authenticated request never left, so this is a refusal, not a lost call.
-            # DigestAuth keeps the last challenge and would fail every later call without
-            # asking again: start the next call from a fresh challenge.
-            if auth is self._digest:
-                self._digest = httpx.DigestAuth(*self._credentials)
-            raise MintedUnauthorized(
-                401, f"Minted's Digest challenge cannot be answered: {exc}"
-            ) from exc
-        except httpx.HTTPError as exc:
-            raise MintedProtocolError(f"Minted's answer could not be read: {exc!r}") from exc
-        return unwrap(response.status_code, content, response.headers.get("content-type"))
