@@ -6,6 +6,7 @@ checks that both languages have the same keys and that every key is used.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -152,7 +153,14 @@ def translator(locale: Locale) -> Callable[[str], str]:
 def format_money(amount: Decimal | None, currency: str | None, locale: Locale) -> str:
     if amount is None:
         return "–"
-    return format_currency(amount, currency or "TRY", locale=BABEL_LOCALES[locale])
+    return _money(amount, currency or "TRY", locale)
+
+
+@functools.lru_cache(maxsize=4096)
+def _money(amount: Decimal, currency: str, locale: Locale) -> str:
+    # The shell asks for the same totals again and again (every basket refresh), and
+    # Babel's formatting is the costliest step of /api/basket: remember recent results.
+    return format_currency(amount, currency, locale=BABEL_LOCALES[locale])
 
 
 def format_weight(grams: Decimal | None, locale: Locale) -> str:
