@@ -6,6 +6,7 @@ checks that both languages have the same keys and that every key is used.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -61,7 +62,7 @@ STRINGS: dict[Locale, dict[str, str]] = {
         "order.title": "Sipariş durumu",
         "order.completed": "Siparişiniz alındı",
         "order.pending": "Siparişiniz işleniyor…",
-        "order.unknown": "Siparişinizin durumunu kontrol ediyoruz…",
+        "order.unknown": "Siparişinizin tamamlanıp tamamlanmadığını Minted ile kontrol ediyoruz. İki kez ödeme alınmaz; bu sayfa kendiliğinden güncellenir.",
         "order.failed": "Sipariş tamamlanamadı",
         "order.code": "Sipariş kodu",
         "order.total": "Toplam",
@@ -130,7 +131,7 @@ STRINGS: dict[Locale, dict[str, str]] = {
         "order.title": "Order status",
         "order.completed": "Your order is placed",
         "order.pending": "Placing your order…",
-        "order.unknown": "We are checking the status of your order…",
+        "order.unknown": "We are checking with Minted whether your order went through. You will not be charged twice; this page updates by itself.",
         "order.failed": "The order could not be completed",
         "order.code": "Order code",
         "order.total": "Total",
@@ -164,7 +165,14 @@ def translator(locale: Locale) -> Callable[[str], str]:
 def format_money(amount: Decimal | None, currency: str | None, locale: Locale) -> str:
     if amount is None:
         return "–"
-    return format_currency(amount, currency or "TRY", locale=BABEL_LOCALES[locale])
+    return _money(amount, currency or "TRY", locale)
+
+
+@functools.lru_cache(maxsize=4096)
+def _money(amount: Decimal, currency: str, locale: Locale) -> str:
+    # The shell asks for the same totals again and again (every basket refresh), and
+    # Babel's formatting is the costliest step of /api/basket: remember recent results.
+    return format_currency(amount, currency, locale=BABEL_LOCALES[locale])
 
 
 def format_weight(grams: Decimal | None, locale: Locale) -> str:

@@ -78,6 +78,8 @@ class Settings:
     log_format: LogFormat
     metrics: MetricsAccess
     metrics_token: Secret | None
+    minted_max_connections: int = 100
+    minted_keepalive_seconds: float = 5.0
 
     @property
     def webview_origin(self) -> str:
@@ -208,4 +210,6 @@ class Settings:
             log_format=log_format,
             metrics=metrics,
             metrics_token=Secret(metrics_token) if metrics_token else None,
+            minted_max_connections=env.integer("MINTED_MAX_CONNECTIONS", 100, minimum=1),
+            minted_keepalive_seconds=float(env.decimal("MINTED_KEEPALIVE_SECONDS", "5")),
         )

@@ -245,14 +245,19 @@ async def test_wrong_digest_password_is_unauthorized(sandbox: Starlette) -> None
 
 
 async def test_missing_client_id_is_refused(sandbox: Starlette) -> None:
+    class WithoutClientId(httpx.AsyncBaseTransport):
+        """A proxy that strips the header on the way to Minted."""
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            request.headers.pop("x-client-id", None)
+            return await httpx.ASGITransport(sandbox).handle_async_request(request)
+
     client = MintedClient(
         base_url="http://sandbox",
         username="sandbox-partner",
         password="sandbox-password",
-        client_id="",
-        transport=httpx.ASGITransport(sandbox),
+        transport=WithoutClientId(),
     )
-    client._caller._http.headers.pop("x-client-id")
     with pytest.raises(MintedParameterError) as caught:
         await client.create_token(customer_payload())
     assert "x-client-id" in caught.value.field_errors

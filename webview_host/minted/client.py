@@ -1,11 +1,12 @@
-"""The Minted Connect API client: typed calls over one `Caller`, our own errors.
+"""The Minted Connect API client: one `httpx.AsyncClient`, typed answers, our own errors.
 
-Partner endpoints use `httpx.DigestAuth` (it follows whatever realm, algorithm
-and qop the challenge names, and reuses the nonce afterwards); token-scoped
-endpoints use `BearerAuth`. Reads are retried a bounded number of times on
-`MintedUnavailable`; writes (Create Token, Complete, Clear Basket, Sell) are
-never retried here: their callers decide, because a lost answer does not mean
-Minted did nothing.
+Each method is one documented Minted operation; how a call is made (deadline,
+auth, retries, errors) is `calls.py`. Partner endpoints use `httpx.DigestAuth`,
+token-scoped endpoints `BearerAuth`. Under the client sits `MintedTransport`
+(aiohttp's pool, see `transport.py`) unless a test injects its own. Reads are
+retried a bounded number of times on `MintedUnavailable`; writes (Create Token,
+Complete, Clear Basket, Sell) are never retried: their callers decide, because a
+lost answer does not mean Minted did nothing.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ import httpx
 
 from ..settings import Settings
 from .auth import BearerAuth
+from .calls import Caller, CallObserver
 from .envelope import parse
 from .models import EcomOrder, Order, OrderResponse, Page, SellItem, TokenGrant
 from .sell import Currency, PriceToken, check_sell
-from .transport import Caller, CallObserver
+from .transport import MintedTransport
 
 
 class MintedClient:
@@ -41,20 +43,29 @@ class MintedClient:
         create_token_path: str = "/partner/ecom/token",  # noqa: S107 - a URL path
         complete_path: str = "/partner/ecom/complete",
         prices_path: str = "/partner/prices",
+        max_connections: int = 100,
+        keepalive_expiry: float = 5.0,
         transport: httpx.AsyncBaseTransport | None = None,
         observer: CallObserver | None = None,
     ) -> None:
-        self._caller = Caller(
+        """`max_connections` and `keepalive_expiry` size the pool of the default transport;
+        `transport` replaces it (tests: `httpx.MockTransport`, `httpx.ASGITransport`)."""
+        if transport is None:
+            transport = MintedTransport(
+                max_connections=max_connections, keepalive_expiry=keepalive_expiry
+            )
+        headers = {"x-client-id": client_id, "Accept": "application/json"}
+        if api_version:
+            headers["api-version"] = api_version
+        self._calls = Caller(
             base_url=base_url,
-            auth=httpx.DigestAuth(username, password),
-            client_id=client_id,
-            api_version=api_version,
-            timeout=timeout,
+            headers=headers,
+            credentials=(username, password),
+            deadline=timeout,
             retry_backoff=retry_backoff,
             transport=transport,
             observer=observer,
         )
-        self._call = self._caller.call
         self._read_retries = read_retries
         self._create_token_path = create_token_path
         self._complete_path = complete_path
@@ -77,13 +88,15 @@ class MintedClient:
             read_retries=settings.minted_read_retries,
             create_token_path=settings.create_token_path,
             complete_path=settings.complete_path,
+            max_connections=settings.minted_max_connections,
+            keepalive_expiry=settings.minted_keepalive_seconds,
             prices_path=settings.minted_prices_path,
             transport=transport,
             observer=observer,
         )
 
     async def aclose(self) -> None:
-        await self._caller.aclose()
+        await self._calls.aclose()
 
     async def __aenter__(self) -> MintedClient:
         return self
@@ -95,12 +108,14 @@ class MintedClient:
 
     async def create_token(self, customer: Mapping[str, Any], *, locale: str = "tr") -> TokenGrant:
         """Create Token: a bearer token for this customer's webview session."""
-        data = await self._call("POST", self._create_token_path, json=dict(customer), locale=locale)
+        data = await self._calls.call(
+            "POST", self._create_token_path, json=dict(customer), locale=locale
+        )
         return parse(TokenGrant, data)
 
     async def get_active_basket(self, token: str, *, locale: str = "tr") -> EcomOrder:
         """Get Active Basket (Bearer). Raises `MintedNotFound` when there is none."""
-        data = await self._call(
+        data = await self._calls.call(
             "GET",
             "/partner/ecom/getActiveBasket",
             auth=BearerAuth(token),
@@ -112,7 +127,7 @@ class MintedClient:
     async def complete(self, customer_id: str, cart_token: str, *, locale: str = "tr") -> EcomOrder:
         """Complete the basket into an order. Never retried: see the module docstring."""
         body = {"external_customer_id": customer_id, "cart_token": cart_token}
-        data = await self._call("POST", self._complete_path, json=body, locale=locale)
+        data = await self._calls.call("POST", self._complete_path, json=body, locale=locale)
         return parse(EcomOrder, data)
 
     # --- E-commerce -------------------------------------------------------
@@ -122,7 +137,7 @@ class MintedClient:
     ) -> EcomOrder:
         """E-commerce Get Order: the basket or order behind a cart token (to reconcile)."""
         body = {"customer_external_id": customer_id, "cart_token": cart_token}
-        data = await self._call(
+        data = await self._calls.call(
             "POST", "/partner/ecom/getorder", json=body, locale=locale, retries=self._read_retries
         )
         return parse(EcomOrder, data)
@@ -132,7 +147,9 @@ class MintedClient:
     ) -> EcomOrder:
         """Clear Basket (Delete Items): the emptied basket."""
         body = {"external_customer_id": customer_id, "cart_token": cart_token}
-        data = await self._call("DELETE", "/partner/ecom/basket/empty", json=body, locale=locale)
+        data = await self._calls.call(
+            "DELETE", "/partner/ecom/basket/empty", json=body, locale=locale
+        )
         return parse(EcomOrder, data)
 
     async def get_incomplete_baskets(
@@ -159,7 +176,7 @@ class MintedClient:
             params["endDate"] = end_date.isoformat()
         if card_bin is not None:
             params["card_bin"] = card_bin
-        data = await self._call(
+        data = await self._calls.call(
             "GET", "/partner/ecom/baskets", params=params, locale=locale, retries=self._read_retries
         )
         return parse(Page[EcomOrder], data)
@@ -185,7 +202,7 @@ class MintedClient:
             raise ValueError("Pass at least one of guid, order_code or external_id.")
         if push_hook is not None:
             body["push_hook"] = push_hook
-        data = await self._call(
+        data = await self._calls.call(
             "POST", "/partner/order", json=body, locale=locale, retries=self._read_retries
         )
         return parse(Order, data)
@@ -209,10 +226,14 @@ class MintedClient:
         }
         if currency is not None:
             body["currency_code"] = currency
-        data = await self._call("POST", "/partner/order/digital/sell", json=body, locale=locale)
+        data = await self._calls.call(
+            "POST", "/partner/order/digital/sell", json=body, locale=locale
+        )
         return parse(OrderResponse, data)
 
     async def price_token(self, *, locale: str = "tr") -> PriceToken:
         """A price token for Sell and the prices it fixes (`WVH_MINTED_PRICES_PATH`)."""
-        data = await self._call("GET", self._prices_path, locale=locale, retries=self._read_retries)
+        data = await self._calls.call(
+            "GET", self._prices_path, locale=locale, retries=self._read_retries
+        )
         return parse(PriceToken, data)

@@ -1,169 +1,101 @@
-"""One HTTP exchange with Minted: the deadline, bounded retries of reads, our errors.
+"""The network under the Minted client's `httpx.AsyncClient`: aiohttp's connection pool.
 
-`Caller.call` sends one request (Digest unless another `httpx.Auth` is given)
-with the common headers, within one deadline for the whole call, and turns
-every httpx failure into the Minted exception tree (`errors.py`). It carries
-the current request's id as `X-Request-ID` and reports each attempt's endpoint,
-outcome and duration to an optional observer (the metrics).
+httpx keeps the API (auth flows, timeouts, `httpx.MockTransport` and
+`httpx.ASGITransport` in tests); `httpx-aiohttp` hands the bytes to aiohttp, whose
+pool stays fast under concurrency where httpcore's slows down (measured in
+`bench/upstream.py`, README "Performance").
+
+The one thing we do not take from `httpx-aiohttp` is its error mapping: it reports
+every `aiohttp.ClientConnectionError`, a server that dropped the connection after
+reading our request included, as `httpx.ConnectTimeout`, which our client must read
+as "never sent". Here an error is "not sent" only when aiohttp failed to open the
+connection; every other failure counts as sent, so a lost write is never taken for a
+failed one.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import time
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import AsyncIterator
 
-import anyio
+import aiohttp
 import httpx
-
-from ..telemetry import request_id
-from .envelope import read_capped, unwrap
-from .errors import MintedProtocolError, MintedUnauthorized, MintedUnavailable, outcome
-
-logger = logging.getLogger(__name__)
-
-# observer(endpoint path, outcome label, seconds) after every attempt of a call.
-CallObserver = Callable[[str, str, float], None]
+from httpx_aiohttp import AiohttpTransport
 
 
-async def _send_request_id(request: httpx.Request) -> None:
-    """Carry the id of the request being served to Minted, so both logs can be joined."""
-    current = request_id.current()
-    if current is not None:
-        request.headers[request_id.HEADER] = current
+class MintedTransport(httpx.AsyncBaseTransport):
+    """An aiohttp pool of `max_connections`, each kept open `keepalive_expiry` seconds idle.
 
+    Every connection may stay alive (no separate keep-alive cap), so a burst of
+    concurrent calls does not tear down and reopen connections afterwards.
+    """
 
-class Caller:
-    """The one `httpx.AsyncClient` of a `MintedClient`."""
+    def __init__(self, *, max_connections: int, keepalive_expiry: float) -> None:
+        ssl_context = httpx.create_ssl_context()  # httpx's trust store, as before
 
-    def __init__(
-        self,
-        *,
-        base_url: str,
-        auth: httpx.Auth,
-        client_id: str,
-        api_version: str,
-        timeout: float,
-        retry_backoff: float,
-        transport: httpx.AsyncBaseTransport | None,
-        observer: CallObserver | None,
-    ) -> None:
-        headers = {"x-client-id": client_id, "Accept": "application/json"}
-        if api_version:
-            headers["api-version"] = api_version
-        # `timeout` is a deadline for the whole call (auth round trips and a slowly
-        # dripping body included); connecting gets half of it, so a connect failure is
-        # told apart from a call that was sent.
-        self._deadline = timeout
-        self._http = httpx.AsyncClient(
-            base_url=base_url,
-            headers=headers,
-            timeout=httpx.Timeout(timeout, connect=timeout / 2),
-            transport=transport,
-            follow_redirects=False,
-            event_hooks={"request": [_send_request_id]},
-        )
-        self._digest = auth
-        self._retry_backoff = retry_backoff
-        self._observer = observer
+        def session() -> aiohttp.ClientSession:
+            # Cookies, redirects and decompression stay httpx's business.
+            return aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(
+                    limit=max_connections,
+                    keepalive_timeout=keepalive_expiry,
+                    ssl=ssl_context,
+                ),
+                cookie_jar=aiohttp.DummyCookieJar(),
+                auto_decompress=False,
+            )
+
+        self._inner = AiohttpTransport(client=session)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            response = await self._inner.handle_async_request(request)
+        except (httpx.TransportError, aiohttp.ClientError, TimeoutError) as exc:
+            raise by_delivery(exc) from exc
+        response.stream = _BodyStream(response.stream)
+        return response
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        await self._inner.aclose()
 
-    async def call(
-        self,
-        method: str,
-        path: str,
-        *,
-        locale: str,
-        auth: httpx.Auth | None = None,
-        json: Any = None,
-        params: Mapping[str, str] | None = None,
-        retries: int = 0,
-    ) -> Any:
-        """The `data` of Minted's answer; reads pass `retries` > 0."""
-        attempt = 0
-        while True:
-            try:
-                return await self._send(method, path, locale, auth or self._digest, json, params)
-            except MintedUnavailable as exc:
-                if attempt >= retries:
-                    raise
-                attempt += 1
-                logger.warning(
-                    "Minted %s %s unavailable, retry %d of %d",
-                    method,
-                    path,
-                    attempt,
-                    retries,
-                    extra={"minted_path": path, "error": str(exc)},
-                )
-                await asyncio.sleep(self._retry_backoff * 2 ** (attempt - 1))
 
-    async def _send(
-        self,
-        method: str,
-        path: str,
-        locale: str,
-        auth: httpx.Auth,
-        body: Any,
-        params: Mapping[str, str] | None,
-    ) -> Any:
-        started = time.perf_counter()
-        failure: BaseException | None = None
+class _BodyStream(httpx.AsyncByteStream):
+    """The response body, with errors while reading it mapped like the request's."""
+
+    def __init__(self, inner: httpx.SyncByteStream | httpx.AsyncByteStream) -> None:
+        assert isinstance(inner, httpx.AsyncByteStream)
+        self._inner = inner
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
         try:
-            return await self._attempt(method, path, locale, auth, body, params)
-        except BaseException as exc:
-            failure = exc
-            raise
-        finally:
-            if self._observer is not None:
-                self._observer(path, outcome(failure), time.perf_counter() - started)
+            async for chunk in self._inner:
+                yield chunk
+        except (httpx.TransportError, aiohttp.ClientError, TimeoutError) as exc:
+            raise by_delivery(exc) from exc
 
-    async def _attempt(
-        self,
-        method: str,
-        path: str,
-        locale: str,
-        auth: httpx.Auth,
-        body: Any,
-        params: Mapping[str, str] | None,
-    ) -> Any:
-        try:
-            with anyio.fail_after(self._deadline):
-                async with self._http.stream(
-                    method,
-                    path,
-                    auth=auth,
-                    json=body,
-                    params=params,
-                    headers={"Accept-Language": locale},
-                ) as response:
-                    content = await read_capped(response)
-        except TimeoutError as exc:
-            raise MintedUnavailable(
-                f"Minted did not answer within the {self._deadline:g} s deadline", request_sent=True
-            ) from exc
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            raise MintedUnavailable(
-                f"Could not connect to Minted: {type(exc).__name__}", request_sent=False
-            ) from exc
-        except httpx.TimeoutException as exc:
-            raise MintedUnavailable(
-                f"Minted did not answer in time: {type(exc).__name__}", request_sent=True
-            ) from exc
-        except httpx.TransportError as exc:
-            raise MintedUnavailable(
-                f"The connection to Minted failed: {type(exc).__name__}", request_sent=True
-            ) from exc
-        except NotImplementedError as exc:
-            # httpx.DigestAuth cannot answer a challenge that offers only qop="auth-int":
-            # the authenticated request never left, so this is a refusal, not a lost call.
-            raise MintedUnauthorized(
-                401, f"Minted's Digest challenge cannot be answered: {exc}"
-            ) from exc
-        except httpx.HTTPError as exc:
-            raise MintedProtocolError(f"Minted's answer could not be read: {exc!r}") from exc
-        return unwrap(response.status_code, content, response.headers.get("content-type"))
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def by_delivery(exc: Exception) -> httpx.TransportError:
+    """The httpx error for an aiohttp failure, by whether the request may have left.
+
+    Not sent: aiohttp could not open a connection (refused, DNS, TLS handshake) or
+    timed out waiting for one. Everything else may have reached the server.
+    """
+    cause = exc.__cause__ if isinstance(exc, httpx.TransportError) else exc
+    message = f"{type(cause).__name__}: {cause}" if cause is not None else str(exc)
+    if isinstance(cause, aiohttp.ClientConnectorError):
+        return httpx.ConnectError(message)
+    if isinstance(cause, aiohttp.ConnectionTimeoutError):
+        return httpx.ConnectTimeout(message)
+    if isinstance(cause, aiohttp.SocketTimeoutError | aiohttp.ServerTimeoutError | TimeoutError):
+        return httpx.ReadTimeout(message)
+    if isinstance(cause, aiohttp.ServerDisconnectedError):
+        return httpx.RemoteProtocolError(message)
+    if isinstance(cause, aiohttp.ClientPayloadError | aiohttp.ClientOSError):
+        return httpx.ReadError(message)
+    if isinstance(exc, httpx.TransportError) and not isinstance(
+        exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout
+    ):
+        return exc
+    return httpx.RemoteProtocolError(message)
