@@ -135,3 +135,38 @@ async def test_a_worker_that_dies_mid_delivery_leaves_the_event_to_the_next_atte
         assert receiver.by_event == {event_id: 1}
     finally:
         await ledger.close()
+
+
+class Silent(httpx.AsyncBaseTransport):
+    """A receiver that accepts the connection and never answers."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await anyio.sleep_forever()
+        raise AssertionError("unreachable")
+
+
+async def test_an_attempt_that_gets_no_answer_ends_at_its_deadline(sqlite_url: str) -> None:
+    """One deadline per attempt covers the whole exchange, however the receiver stalls."""
+    clock = Clock()
+    ledger = Ledger.open(sqlite_url, clock=clock)
+    try:
+        await ledger.migrate()
+        await add_events(ledger, 1, clock())
+        worker = Dispatcher(
+            ledger.outbox,
+            url="https://partner.example/hook",
+            secrets=[Secret("partner-webhook-secret-1")],
+            timeout=0.05,
+            backoff=Backoff(),
+            clock=clock,
+            transport=Silent(),
+        )
+        with anyio.fail_after(10):
+            [(event, outcome)] = await worker.run_once()
+        await worker.aclose()
+        assert outcome == "failed"
+        failed = await ledger.outbox.get(event.id)
+        assert failed is not None
+        assert failed.last_error == "no answer within 0.05 s"
+    finally:
+        await ledger.close()
