@@ -9,9 +9,8 @@ from . import baskets, launches, minted_orders, orders, sales, webhooks
 from .auth import Refused
 from .openapi import Operation, openapi_endpoint
 
-# Order matters where paths overlap: `/api/v1/orders/lookup` (POST) before
-# `/api/v1/orders/{completion_id}` (GET) is not needed by Starlette, which matches the
-# method too, but it keeps the document readable.
+# `/api/v1/orders/lookup` (POST) and `/api/v1/orders/{completion_id}` (GET) share a
+# shape; Starlette matches the method too, so their order here does not matter.
 OPERATIONS: list[Operation] = [
     *launches.OPERATIONS,
     *orders.OPERATIONS,
