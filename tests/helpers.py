@@ -26,6 +26,7 @@ from webview_host.app import create_app
 from webview_host.checkout import BasketRef
 from webview_host.ledger import Completion
 from webview_host.minted import EcomOrder
+from webview_host.result_tokens import ResultTokenCheck
 from webview_host.sandbox.faults import Fault
 from webview_host.sandbox.settings import SandboxSettings
 from webview_host.sessions import CHECKOUT_SALT, CustomerSession, Signer
@@ -98,6 +99,8 @@ def host_client(
     database_url: str,
     clock: Clock | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    webhook_transport: httpx.AsyncBaseTransport | None = None,
+    result_tokens: ResultTokenCheck | None = None,
     **overrides: str,
 ) -> TestClient:
     """The host app in-process over the in-process sandbox (enter it with `with`)."""
@@ -105,7 +108,9 @@ def host_client(
     app = create_app(
         settings,
         minted_transport=transport or httpx.ASGITransport(app=sandbox),
+        webhook_transport=webhook_transport,
         clock=clock or time.time,
+        result_tokens=result_tokens,
     )
     return TestClient(app, base_url=HOST, follow_redirects=False)
 
@@ -172,6 +177,14 @@ def basket_reviewed(
     token = enter_shop(client)
     put_item(sandbox_client, token, sku, 1)
     return token, review_form(client)
+
+
+def buy(client: TestClient, sandbox_client: TestClient, sku: str = "MNT0001") -> str:
+    """A new customer buys one `sku`; returns the completion's id."""
+    _, form = basket_reviewed(client, sandbox_client, sku)
+    done = confirm(client, form)
+    assert done.status_code == 303, done.text
+    return str(done.headers["location"]).removeprefix("/orders/")
 
 
 def order_page(client: TestClient, location: str) -> dict[str, str]:

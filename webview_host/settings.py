@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping
+from typing import Literal, cast, get_args
 from urllib.parse import urlsplit
 
 from .environment import PREFIX, EnvReader, Secret, SettingsError, origin_of
@@ -27,6 +28,10 @@ SANDBOX_USERNAME = "sandbox-partner"
 SANDBOX_PASSWORD = "sandbox-password"  # noqa: S105 - a documented development default
 SANDBOX_PARTNER_KEY = "dev-partner-key"
 SANDBOX_COOKIE_KEY = "dev-cookie-key-not-for-production"
+SANDBOX_WEBHOOK_SECRET = "dev-webhook-secret"  # noqa: S105 - a documented development default
+
+LogFormat = Literal["text", "json"]
+MetricsAccess = Literal["open", "token", "off"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,6 +65,19 @@ class Settings:
     reconcile_interval: int
     launch_max_body: int
     log_level: str
+    # Partner backends: webhooks, metrics, logs (issue 8).
+    minted_prices_path: str
+    webhook_url: str | None
+    webhook_secrets: tuple[Secret, ...]
+    webhook_timeout: float
+    webhook_backoff_initial: int
+    webhook_backoff_max: int
+    webhook_give_up_after: int
+    webhook_poll_interval: float
+    outbox_stuck_seconds: int
+    log_format: LogFormat
+    metrics: MetricsAccess
+    metrics_token: Secret | None
     minted_max_connections: int = 100
     minted_keepalive_seconds: float = 5.0
 
@@ -129,6 +147,27 @@ class Settings:
                 f"{PREFIX}MINTED_TIMEOUT + 5 ({timeout + 5}) so that a Complete still in flight "
                 "is never taken for one whose process died."
             )
+        webhook_url = env.text("WEBHOOK_URL", "") or None
+        if webhook_url is not None:
+            env.check_url("WEBHOOK_URL", webhook_url)
+        webhook_secrets = (
+            env.secret_list("WEBHOOK_SECRETS", dev_default(SANDBOX_WEBHOOK_SECRET), min_length=16)
+            if webhook_url is not None
+            else ()
+        )
+        backoff_initial = env.integer("WEBHOOK_BACKOFF_INITIAL", 60, minimum=1)
+        # `choice` accepted only the Literal's own values, so the casts cannot lie.
+        log_format = cast(LogFormat, env.choice("LOG_FORMAT", "text", get_args(LogFormat)))
+        metrics = cast(
+            MetricsAccess,
+            env.choice("METRICS", "open" if sandbox_mode else "off", get_args(MetricsAccess)),
+        )
+        metrics_token = env.text("METRICS_TOKEN", "")
+        if metrics == "token" and len(metrics_token) < 16:
+            raise SettingsError(
+                f"Config '{PREFIX}METRICS' is 'token' but '{PREFIX}METRICS_TOKEN' is missing or "
+                "shorter than 16 characters. Set a long random token for the scraper to send."
+            )
         return cls(
             sandbox_mode=sandbox_mode,
             minted_base_url=base_url.rstrip("/"),
@@ -157,6 +196,20 @@ class Settings:
             reconcile_interval=env.integer("RECONCILE_INTERVAL", 30, minimum=0, maximum=3600),
             launch_max_body=env.integer("LAUNCH_MAX_BODY", 16384, minimum=1024),
             log_level=env.text("LOG_LEVEL", "INFO").upper(),
+            minted_prices_path=env.path("MINTED_PRICES_PATH", "/partner/prices"),
+            webhook_url=webhook_url,
+            webhook_secrets=webhook_secrets,
+            webhook_timeout=float(env.decimal("WEBHOOK_TIMEOUT", "10")),
+            webhook_backoff_initial=backoff_initial,
+            webhook_backoff_max=env.integer(
+                "WEBHOOK_BACKOFF_MAX", 12 * 3600, minimum=backoff_initial
+            ),
+            webhook_give_up_after=env.integer("WEBHOOK_GIVE_UP_AFTER", 3 * 24 * 3600, minimum=60),
+            webhook_poll_interval=float(env.integer("WEBHOOK_POLL_INTERVAL", 2, minimum=0)),
+            outbox_stuck_seconds=env.integer("OUTBOX_STUCK_SECONDS", 300, minimum=10),
+            log_format=log_format,
+            metrics=metrics,
+            metrics_token=Secret(metrics_token) if metrics_token else None,
             minted_max_connections=env.integer("MINTED_MAX_CONNECTIONS", 100, minimum=1),
             minted_keepalive_seconds=float(env.decimal("MINTED_KEEPALIVE_SECONDS", "5")),
         )

@@ -10,16 +10,28 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import anyio
 import httpx
 
+from ..telemetry import request_id
 from .envelope import read_capped, unwrap
-from .errors import MintedProtocolError, MintedUnauthorized, MintedUnavailable
+from .errors import MintedProtocolError, MintedUnauthorized, MintedUnavailable, outcome
 
 logger = logging.getLogger(__name__)
+
+# observer(endpoint path, outcome label, seconds) after every attempt of a call (metrics).
+CallObserver = Callable[[str, str, float], None]
+
+
+async def _send_request_id(request: httpx.Request) -> None:
+    """Carry the id of the request being served to Minted, so both logs can be joined."""
+    current = request_id.current()
+    if current is not None:
+        request.headers[request_id.HEADER] = current
 
 
 class Caller:
@@ -34,7 +46,9 @@ class Caller:
         deadline: float,
         retry_backoff: float,
         transport: httpx.AsyncBaseTransport,
+        observer: CallObserver | None = None,
     ) -> None:
+        self._observer = observer
         self._deadline = deadline
         self._retry_backoff = retry_backoff
         self._credentials = credentials
@@ -45,6 +59,7 @@ class Caller:
             timeout=httpx.Timeout(deadline, connect=deadline / 2),
             transport=transport,
             follow_redirects=False,
+            event_hooks={"request": [_send_request_id]},
         )
 
     async def aclose(self) -> None:
@@ -82,6 +97,26 @@ class Caller:
                 await asyncio.sleep(self._retry_backoff * 2 ** (attempt - 1))
 
     async def _send(
+        self,
+        method: str,
+        path: str,
+        locale: str,
+        auth: httpx.Auth,
+        body: Any,
+        params: Mapping[str, str] | None,
+    ) -> Any:
+        started = time.perf_counter()
+        failure: BaseException | None = None
+        try:
+            return await self._attempt(method, path, locale, auth, body, params)
+        except BaseException as exc:
+            failure = exc
+            raise
+        finally:
+            if self._observer is not None:
+                self._observer(path, outcome(failure), time.perf_counter() - started)
+
+    async def _attempt(
         self,
         method: str,
         path: str,

@@ -19,9 +19,10 @@ import httpx
 
 from ..settings import Settings
 from .auth import BearerAuth
-from .calls import Caller
+from .calls import Caller, CallObserver
 from .envelope import parse
 from .models import EcomOrder, Order, OrderResponse, Page, SellItem, TokenGrant
+from .sell import Currency, PriceToken, check_sell
 from .transport import MintedTransport
 
 
@@ -41,9 +42,11 @@ class MintedClient:
         retry_backoff: float = 0.2,
         create_token_path: str = "/partner/ecom/token",  # noqa: S107 - a URL path
         complete_path: str = "/partner/ecom/complete",
+        prices_path: str = "/partner/prices",
         max_connections: int = 100,
         keepalive_expiry: float = 5.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        observer: CallObserver | None = None,
     ) -> None:
         """`max_connections` and `keepalive_expiry` size the pool of the default transport;
         `transport` replaces it (tests: `httpx.MockTransport`, `httpx.ASGITransport`)."""
@@ -61,14 +64,19 @@ class MintedClient:
             deadline=timeout,
             retry_backoff=retry_backoff,
             transport=transport,
+            observer=observer,
         )
         self._read_retries = read_retries
         self._create_token_path = create_token_path
         self._complete_path = complete_path
+        self._prices_path = prices_path
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, transport: httpx.AsyncBaseTransport | None = None
+        cls,
+        settings: Settings,
+        transport: httpx.AsyncBaseTransport | None = None,
+        observer: CallObserver | None = None,
     ) -> MintedClient:
         return cls(
             base_url=settings.minted_base_url,
@@ -82,7 +90,9 @@ class MintedClient:
             complete_path=settings.complete_path,
             max_connections=settings.minted_max_connections,
             keepalive_expiry=settings.minted_keepalive_seconds,
+            prices_path=settings.minted_prices_path,
             transport=transport,
+            observer=observer,
         )
 
     async def aclose(self) -> None:
@@ -203,10 +213,12 @@ class MintedClient:
         price_token: str,
         external_id: str,
         items: Sequence[SellItem],
-        currency: str | None = None,
+        currency: Currency | None = None,
         locale: str = "tr",
     ) -> OrderResponse:
-        """Sell (digital metal) at the prices locked by `price_token`."""
+        """Sell (digital metal) at the prices locked by `price_token`; raises ValueError
+        for a currency or items seed 004 does not allow (see `check_sell`)."""
+        check_sell(items, currency)
         body: dict[str, Any] = {
             "price_token": price_token,
             "external_id": external_id,
@@ -218,3 +230,10 @@ class MintedClient:
             "POST", "/partner/order/digital/sell", json=body, locale=locale
         )
         return parse(OrderResponse, data)
+
+    async def price_token(self, *, locale: str = "tr") -> PriceToken:
+        """A price token for Sell and the prices it fixes (`WVH_MINTED_PRICES_PATH`)."""
+        data = await self._calls.call(
+            "GET", self._prices_path, locale=locale, retries=self._read_retries
+        )
+        return parse(PriceToken, data)

@@ -9,7 +9,6 @@ only, tagged with a support code that the page shows too.
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -19,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 
 from ..basket import SessionEnded
 from ..minted import MintedAPIError, MintedError
+from ..telemetry import request_id
 from .common import NoSession, render, services
 
 logger = logging.getLogger(__name__)
@@ -35,6 +35,13 @@ ErrorCode = Literal[
     "invalid_request",
     "upstream_unavailable",
     "upstream_refused",
+    "upstream_rejected",
+    "upstream_forbidden",
+    "upstream_not_found",
+    "upstream_bad_answer",
+    "result_token_invalid",
+    "result_token_used",
+    "webhooks_disabled",
     "server_error",
 ]
 
@@ -51,7 +58,9 @@ def wants_json(request: Request) -> bool:
 
 
 def new_support_code() -> str:
-    return "WVH-" + secrets.token_hex(4).upper()
+    """The support code of an error: derived from the request's id, which every log line
+    of the request carries."""
+    return request_id.support_code()
 
 
 def error_response(

@@ -5,11 +5,20 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from . import launches
+from . import baskets, launches, minted_orders, orders, sales, webhooks
 from .auth import Refused
 from .openapi import Operation, openapi_endpoint
 
-OPERATIONS: list[Operation] = [*launches.OPERATIONS]
+# `/api/v1/orders/lookup` (POST) and `/api/v1/orders/{completion_id}` (GET) share a
+# shape; Starlette matches the method too, so their order here does not matter.
+OPERATIONS: list[Operation] = [
+    *launches.OPERATIONS,
+    *orders.OPERATIONS,
+    *webhooks.OPERATIONS,
+    *baskets.OPERATIONS,
+    *minted_orders.OPERATIONS,
+    *sales.OPERATIONS,
+]
 
 
 def routes() -> list[Route]:

@@ -35,7 +35,8 @@ ERROR_SCHEMA: dict[str, Any] = {
 @dataclasses.dataclass(frozen=True)
 class Operation:
     """One partner API operation; `responses` maps status -> (description, model or None
-    for the error body). 401 is added to every operation."""
+    for the error body). 401 is added to every operation. `query` is the model the
+    query string is validated with; its fields become the query parameters."""
 
     path: str
     method: str
@@ -45,6 +46,8 @@ class Operation:
     responses: dict[int, tuple[str, type[BaseModel] | None]]
     request: type[BaseModel] | None = None
     parameters: tuple[dict[str, Any], ...] = ()
+    description: str = ""
+    query: type[BaseModel] | None = None
 
     def route(self) -> Route:
         return Route(self.path, self.endpoint, methods=[self.method.upper()])
@@ -56,6 +59,38 @@ def _ref(model: type[BaseModel]) -> dict[str, str]:
 
 def _json(schema: dict[str, Any]) -> dict[str, Any]:
     return {"application/json": {"schema": schema}}
+
+
+def path_parameter(name: str, description: str, pattern: str) -> dict[str, Any]:
+    """A required path parameter, documented with the pattern the view enforces."""
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": description,
+        "schema": {"type": "string", "pattern": pattern},
+    }
+
+
+def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """The query parameters a model validates, each with its schema and description."""
+    schema = model.model_json_schema()
+    required = set(schema.get("required", ()))
+    parameters = []
+    for name, field_schema in schema["properties"].items():
+        described = dict(field_schema)
+        description = described.pop("description", "")
+        described.pop("title", None)
+        parameters.append(
+            {
+                "name": name,
+                "in": "query",
+                "required": name in required,
+                "description": description,
+                "schema": described,
+            }
+        )
+    return parameters
 
 
 def document(operations: Sequence[Operation]) -> dict[str, Any]:
@@ -84,8 +119,11 @@ def document(operations: Sequence[Operation]) -> dict[str, Any]:
             "summary": op.summary,
             "responses": responses,
         }
-        if op.parameters:
-            operation["parameters"] = list(op.parameters)
+        if op.description:
+            operation["description"] = op.description
+        parameters = [*op.parameters, *(query_parameters(op.query) if op.query else ())]
+        if parameters:
+            operation["parameters"] = parameters
         if op.request is not None:
             operation["requestBody"] = {"required": True, "content": _json(register(op.request))}
         paths.setdefault(op.path, {})[op.method] = operation
