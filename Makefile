@@ -50,8 +50,11 @@ e2e-repeat: $(STAMP)  ## the e2e suite N times in a row (flake budget: 0 failure
 	scripts/ensure-chromium.sh
 	$(BIN)/python scripts/repeat.py $(N) $(BIN)/python -m pytest e2e -q
 
-bench: $(STAMP)  ## measured speed figures, as ratios against a baseline in the same run
-	$(BIN)/python bench/run.py
+bench: $(STAMP)  ## real-process load figures (wrk), as ratios to baselines in the same run; e.g. ARGS=--quick
+	scripts/ensure-wrk.sh
+	scripts/ensure-postgres.sh
+	$(BIN)/python -c 'import psutil' 2>/dev/null || $(BIN)/python -m pip install -q -c constraints.txt -e '.[test,bench]'
+	$(BIN)/python -m bench.run $(ARGS)
 
 clean:  ## remove the virtualenv, caches and local data
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache e2e-artifacts

@@ -1,129 +1,88 @@
-"""Speed of the host's main requests, as ratios against GET /healthz in the same run.
+"""`make bench`: the host, the Minted sandbox and a bare Starlette page as real servers under
+load, on the SQLite and the PostgreSQL ledger; figures as ratios to baselines measured in
+the same run, the issue-9 targets as pass/miss, and the same figures as JSON under
+bench/results/. A second, in-process section times our code with no network.
 
-In-process (TestClient, the sandbox behind httpx.ASGITransport, a temporary
-SQLite ledger; PostgreSQL too when reachable), so the figures measure our
-code, not a network. Each figure is the median of several rounds; ratios are
-what to compare between commits, since absolute times depend on the machine.
-
-    make bench            # or: .venv/bin/python bench/run.py [--rounds 5] [--n 200]
+    .venv/bin/python -m bench.run [--seconds 4] [--ledgers sqlite,postgresql] [--quick]
 """
 
 from __future__ import annotations
 
 import argparse
-import re
-import statistics
 import sys
-import tempfile
-import time
-import uuid
-from collections.abc import Callable
-from pathlib import Path
+from typing import Any
 
-import httpx
-from starlette.testclient import TestClient
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from tests.helpers import POSTGRES_URL, customer_payload, make_sandbox_settings, make_settings
-from webview_host.app import create_app
-from webview_host.sandbox.app import create_app as create_sandbox
-
-AUTH = {"Authorization": "Bearer dev-partner-key"}
+from . import inprocess, load
+from .ledgers import ledger_url
+from .report import machine, write_result
+from .stack import bare_app, python_path_env, started
+from .targets import evaluate, print_ledger, print_targets
 
 
-def per_call(fn: Callable[[], object], n: int, rounds: int) -> float:
-    """Median over `rounds` of the mean seconds per call of `fn`."""
-    samples = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        for _ in range(n):
-            fn()
-        samples.append((time.perf_counter() - started) / n)
-    return statistics.median(samples)
+def measure_ledger(kind: str, args: argparse.Namespace) -> dict[str, Any]:
+    server_env = python_path_env()
+    with ledger_url(kind) as url, started(url, server_env=server_env) as stack:
+        shopper = load.shopper_with_item(stack)
+        figures: dict[str, Any] = {"shell": load.shell_weight(stack, shopper)}
+        step("sessions and RSS")
+        figures["sessions"] = load.sessions_and_rss(stack, args.sessions, connections=64)
+        with bare_app(figures["shell"]["html_bytes"], server_env) as bare:
+            step("/shop against the bare page")
+            figures["shop_vs_bare"] = load.compare(
+                f"{stack.host.url}/shop", f"{bare.url}/page",
+                headers=shopper.headers, seconds=args.seconds,
+            )  # fmt: skip
+        step("/api/basket against Get Active Basket on the sandbox")
+        figures["basket_vs_sandbox"] = load.compare(
+            f"{stack.host.url}/api/basket",
+            f"{stack.sandbox.url}/partner/ecom/getActiveBasket",
+            headers=shopper.headers,
+            baseline_headers=load.sandbox_basket_headers(shopper),
+            seconds=args.seconds,
+        )
+        step("Confirm to order")
+        figures["confirm"] = {
+            f"c{c}": load.confirm_throughput(stack, baskets, c)
+            for c, baskets in ((1, args.baskets // 5), (64, args.baskets))
+        }
+        figures["host_rss_after_run"] = stack.host_rss()
+    return figures
 
 
-def enter(client: TestClient) -> str:
-    launch = client.post("/api/v1/launches", json={"customer": customer_payload()}, headers=AUTH)
-    client.post(launch.json()["launch_url"].removeprefix("http://127.0.0.1:8000"))
-    match = re.search(r"\?token=([A-Za-z0-9]+)", client.get("/shop").text)
-    assert match
-    return match.group(1)
+def step(what: str) -> None:
+    print(f"  .. {what}", file=sys.stderr, flush=True)
 
 
-def bench_backend(database_url: str, n: int, rounds: int) -> dict[str, float]:
-    sandbox = create_sandbox(make_sandbox_settings())
-    settings = make_settings(database_url=database_url)
-    app = create_app(settings, minted_transport=httpx.ASGITransport(app=sandbox))
-    results: dict[str, float] = {}
-    with TestClient(app, base_url="http://127.0.0.1:8000", follow_redirects=False) as client:
-        token = enter(client)
-        store = sandbox.state.store
-        store.set_quantity(store.customer_for_token(token), "MNT0001", 1)
-        results["GET /healthz (baseline)"] = per_call(lambda: client.get("/healthz"), n, rounds)
-        results["GET /api/basket"] = per_call(lambda: client.get("/api/basket"), n, rounds)
-        results["GET /checkout"] = per_call(lambda: client.get("/checkout"), n, rounds)
-
-        def launch_and_enter() -> None:
-            fresh = client.post("/api/v1/launches", json={"customer": customer_payload()},
-                                headers=AUTH)  # fmt: skip
-            client.post(fresh.json()["launch_url"].removeprefix("http://127.0.0.1:8000"))
-
-        results["launch + exchange"] = per_call(launch_and_enter, max(10, n // 4), rounds)
-
-        def buy() -> None:
-            token = enter(client)
-            store.set_quantity(store.customer_for_token(token), "MNT0001", 1)
-            page = client.get("/checkout").text
-            form = {k: re.search(rf'name="{k}" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-                    for k in ("csrf", "basket")}  # fmt: skip
-            done = client.post("/checkout/complete", data=form,
-                               headers={"Origin": "http://127.0.0.1:8000"})  # fmt: skip
-            assert done.status_code == 303
-
-        results["whole purchase (launch to order)"] = per_call(buy, max(5, n // 10), rounds)
-    return results
-
-
-def postgres_available() -> bool:
-    try:
-        import psycopg
-
-        with psycopg.connect(POSTGRES_URL, connect_timeout=2):
-            return True
-    except Exception:
-        return False
-
-
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=200, help="calls per round")
-    parser.add_argument("--rounds", type=int, default=5)
-    args = parser.parse_args()
-    backends = {"sqlite": f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"}
-    if postgres_available():
-        schema = f"bench_{uuid.uuid4().hex[:8]}"
-        import psycopg
-
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-            conn.execute(f"CREATE SCHEMA {schema}")
-        backends["postgresql"] = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    else:
-        schema = ""
-    try:
-        for name, url in backends.items():
-            results = bench_backend(url, args.n, args.rounds)
-            baseline = results["GET /healthz (baseline)"]
-            print(f"\nledger: {name}  (median of {args.rounds} rounds)")
-            print(f"  {'request':36} {'ratio':>8} {'ms/call':>9}")
-            for label, seconds in results.items():
-                print(f"  {label:36} {seconds / baseline:8.1f} {seconds * 1000:9.2f}")
-    finally:
-        if schema:
-            import psycopg
-
-            with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-                conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    parser.add_argument("--seconds", type=float, default=2, help="per wrk run (3 rounds each)")
+    parser.add_argument("--ledgers", default="sqlite,postgresql")
+    parser.add_argument("--baskets", type=int, default=600, help="Confirms at 64 connections")
+    parser.add_argument("--quick", action="store_true", help="fewer sessions and baskets")
+    parser.add_argument("--no-inprocess", action="store_true")
+    args = parser.parse_args(argv)
+    args.sessions = (100, 1000) if args.quick else (1000, 10000)
+    if args.quick:
+        args.baskets = min(args.baskets, 200)
+        args.seconds = min(args.seconds, 1)
+    before = machine()
+    print(f"machine: {before['cpus']} x {before['cpu']}, Python {before['python']}")
+    print(f"load before: {before['uptime']}")
+    result: dict[str, Any] = {"machine": before, "ledgers": {}}
+    for kind in args.ledgers.split(","):
+        print(f"ledger {kind}: measuring", file=sys.stderr, flush=True)
+        result["ledgers"][kind] = measure_ledger(kind, args)
+    result["machine_after"] = machine()
+    for kind, figures in result["ledgers"].items():
+        print_ledger(kind, figures)
+    result["targets"] = evaluate(result["ledgers"])
+    print_targets(result["targets"])
+    print(f"\nload after: {result['machine_after']['uptime']}")
+    if not args.no_inprocess:
+        print("\nin-process (TestClient, sandbox behind httpx.ASGITransport; our code, no network)")
+        result["inprocess"] = inprocess.run(args.ledgers.split(","))
+    path = write_result("bench", result)
+    print(f"\nwrote {path.relative_to(path.parent.parent.parent)}")
     return 0
 
 

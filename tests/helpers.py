@@ -26,6 +26,7 @@ from webview_host.app import create_app
 from webview_host.checkout import BasketRef
 from webview_host.ledger import Completion
 from webview_host.minted import EcomOrder
+from webview_host.result_tokens import ResultTokenCheck
 from webview_host.sandbox.faults import Fault
 from webview_host.sandbox.settings import SandboxSettings
 from webview_host.sessions import CHECKOUT_SALT, CustomerSession, Signer
@@ -100,6 +101,8 @@ def host_client(
     database_url: str,
     clock: Clock | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    webhook_transport: httpx.AsyncBaseTransport | None = None,
+    result_tokens: ResultTokenCheck | None = None,
     **overrides: str,
 ) -> TestClient:
     """The host app in-process over the in-process sandbox (enter it with `with`)."""
@@ -107,7 +110,9 @@ def host_client(
     app = create_app(
         settings,
         minted_transport=transport or httpx.ASGITransport(app=sandbox),
+        webhook_transport=webhook_transport,
         clock=clock or time.time,
+        result_tokens=result_tokens,
     )
     return TestClient(app, base_url=HOST, follow_redirects=False)
 
@@ -126,13 +131,20 @@ def create_launch(
 
 def open_launch(client: Any, url: str, **post: Any) -> Any:
     """Open a launch link as a browser does: GET the launch page (which consumes nothing),
-    then POST its form (what `static/launch.js` does); returns the POST's response.
+    then POST its form (what `static/launch.js` does), confirming the switch when another
+    customer's session is open; returns the last POST's response.
     `client` is a TestClient or an httpx/httpx2 Client."""
     page = client.get(url)
     if page.status_code != 200:
         return page
     assert 'id="launch-form"' in page.text, page.text
-    return client.post(url, **post)
+    answer = client.post(url, **post)
+    if answer.status_code == 409 and 'data-testid="launch-switch"' in answer.text:
+        # Another customer's session is open in this client: confirm, as a customer would.
+        csrf = re.search(r'name="csrf" value="([^"]+)"', answer.text)
+        assert csrf, "the question carries the open session's CSRF token"
+        answer = client.post(url, data={"replace": "1", "csrf": csrf.group(1)})
+    return answer
 
 
 def enter_shop(client: TestClient, customer: dict[str, Any] | None = None) -> str:
@@ -185,6 +197,14 @@ def basket_reviewed(
     token = enter_shop(client)
     put_item(sandbox_client, token, sku, 1)
     return token, review_form(client)
+
+
+def buy(client: TestClient, sandbox_client: TestClient, sku: str = "MNT0001") -> str:
+    """A new customer buys one `sku`; returns the completion's id."""
+    _, form = basket_reviewed(client, sandbox_client, sku)
+    done = confirm(client, form)
+    assert done.status_code == 303, done.text
+    return str(done.headers["location"]).removeprefix("/orders/")
 
 
 def order_page(client: TestClient, location: str) -> dict[str, str]:

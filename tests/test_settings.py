@@ -12,6 +12,9 @@ from webview_host.settings import Secret, Settings, SettingsError
 COOKIE_KEY_1 = "Vx0rK3qf9Lr7yBz2N4cT8wPa6mJ1sHd5uGe0kQiWoYn"
 COOKIE_KEY_2 = "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9f"
 PARTNER_KEY = "pk_Jt7Hw2Lm9Qx4Rb6Nc1Vz8Kd3Fs5Gy0Ua2Ee7Oi4P"
+HOOK_OLD = "whk_Qm3Ls8Vb1Nx6Rt0Yp4Cz9Jd2Fh7Ga5Ke1Uw3Io8Sn"
+HOOK_NEW = "whk_Zp6Tq1Hv8Lb3Nm0Rx5Cs2Dj9Fk4Gw7Ye1Ua6Io3Pt"
+SANDBOX = {"WVH_SANDBOX": "1"}
 REAL = {
     "WVH_MINTED_BASE_URL": "https://api.staging.mintedconnect.com",
     "WVH_MINTED_USERNAME": "partner",
@@ -164,3 +167,80 @@ def test_secrets_never_show_in_repr() -> None:
     assert "s3cret-password" not in text
     assert COOKIE_KEY_1 not in text
     assert PARTNER_KEY not in text
+
+
+def test_webhooks_are_off_until_a_url_is_set() -> None:
+    settings = Settings.from_env(SANDBOX)
+    assert settings.webhook_url is None
+    assert settings.webhook_secrets == ()
+    on = Settings.from_env({**SANDBOX, "WVH_WEBHOOK_URL": "http://127.0.0.1:9100/"})
+    assert on.webhook_secrets == (Secret("dev-webhook-secret"),), "sandbox: a documented default"
+    assert (on.webhook_backoff_initial, on.webhook_backoff_max) == (60, 12 * 3600)
+    assert on.webhook_give_up_after == 3 * 24 * 3600
+    assert on.webhook_timeout == 10
+
+
+def test_webhook_secrets_rotate_newest_last_and_are_required_outside_sandbox_mode() -> None:
+    env = {**REAL, "WVH_WEBHOOK_URL": "https://partner.example/hook"}
+    with pytest.raises(SettingsError, match="'WVH_WEBHOOK_SECRETS' is missing"):
+        Settings.from_env(env)
+    rotating = Settings.from_env({**env, "WVH_WEBHOOK_SECRETS": f"{HOOK_OLD},{HOOK_NEW}"})
+    assert rotating.webhook_secrets == (Secret(HOOK_OLD), Secret(HOOK_NEW))
+    assert HOOK_OLD not in repr(rotating)
+
+
+def test_metrics_and_logs_defaults() -> None:
+    sandbox = Settings.from_env(SANDBOX)
+    assert (sandbox.metrics, sandbox.log_format) == ("open", "text")
+    production = Settings.from_env(REAL)
+    assert production.metrics == "off", "never exposed outside sandbox mode unless asked"
+    guarded = Settings.from_env(
+        {**REAL, "WVH_METRICS": "token", "WVH_METRICS_TOKEN": "t" * 20, "WVH_LOG_FORMAT": "JSON"}
+    )
+    assert (guarded.metrics, guarded.log_format) == ("token", "json")
+    assert guarded.metrics_token == Secret("t" * 20)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("WVH_WEBHOOK_URL", "ftp://x", "absolute http"),
+        ("WVH_WEBHOOK_SECRETS", "short", "shorter than 16"),
+        ("WVH_WEBHOOK_TIMEOUT", "0", "must be positive"),
+        ("WVH_WEBHOOK_BACKOFF_INITIAL", "0", "at least 1"),
+        ("WVH_WEBHOOK_BACKOFF_MAX", "30", "at least 60"),
+        ("WVH_WEBHOOK_GIVE_UP_AFTER", "10", "at least 60"),
+        ("WVH_WEBHOOK_POLL_INTERVAL", "-1", "at least 0"),
+        ("WVH_OUTBOX_STUCK_SECONDS", "1", "at least 10"),
+        ("WVH_LOG_FORMAT", "xml", "Use one of: text, json"),
+        ("WVH_METRICS", "public", "Use one of: open, token, off"),
+        ("WVH_METRICS", "token", "WVH_METRICS_TOKEN"),
+        ("WVH_MINTED_PRICES_PATH", "prices", "starting with '/'"),
+    ],
+)
+def test_malformed_backend_values_are_named(name: str, value: str, message: str) -> None:
+    env = {**REAL, "WVH_WEBHOOK_URL": "https://partner.example/hook"}
+    env.setdefault("WVH_WEBHOOK_SECRETS", HOOK_NEW)
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({**env, name: value})
+    assert name in str(caught.value)
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("secrets_value", "message"),
+    [
+        ("dev-webhook-secret", "published development value"),
+        ("s" * 16, "fewer than the 43"),
+        (COOKIE_KEY_1, "share a key"),
+    ],
+)
+def test_production_refuses_weak_webhook_secrets(secrets_value: str, message: str) -> None:
+    text = refusal(
+        WVH_WEBHOOK_URL="https://partner.example/hook", WVH_WEBHOOK_SECRETS=secrets_value
+    )
+    assert "WVH_WEBHOOK_SECRETS" in text
+    assert message in text
+    assert "WVH_WEBHOOK_URL" in refusal(
+        WVH_WEBHOOK_URL="http://partner.example/hook", WVH_WEBHOOK_SECRETS=HOOK_NEW
+    )

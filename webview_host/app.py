@@ -20,10 +20,12 @@ from starlette.staticfiles import StaticFiles
 
 from .deadlines import BodyDeadlineMiddleware
 from .resources import package_dir
+from .result_tokens import ResultTokenCheck
 from .security import AccessLogMiddleware, SecurityHeadersMiddleware
 from .services import Services, open_services
 from .settings import Settings, SettingsError
-from .views import api, health, launch, pages, partner
+from .telemetry import Metrics, logs
+from .views import api, health, launch, pages, partner, start_over
 from .views.errors import HANDLERS
 
 logger = logging.getLogger(__name__)
@@ -33,15 +35,24 @@ def create_app(
     settings: Settings,
     *,
     minted_transport: httpx.AsyncBaseTransport | None = None,
+    webhook_transport: httpx.AsyncBaseTransport | None = None,
     clock: Callable[[], float] = time.time,
+    result_tokens: ResultTokenCheck | None = None,
 ) -> Starlette:
     """The host app. `minted_transport` lets tests put the sandbox (ASGI) or a mock
-    behind the Minted client; `clock` lets them move the ledger's time."""
+    behind the Minted client, `webhook_transport` a receiver behind the webhooks;
+    `clock` lets them move the ledger's time."""
+    metrics = Metrics()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Services]]:
         async with open_services(
-            settings, minted_transport=minted_transport, clock=clock
+            settings,
+            minted_transport=minted_transport,
+            webhook_transport=webhook_transport,
+            clock=clock,
+            metrics=metrics,
+            result_tokens=result_tokens,
         ) as services:
             if settings.sandbox_mode:
                 logger.warning(
@@ -51,6 +62,10 @@ def create_app(
                     settings.minted_base_url,
                 )
             logger.info("ledger: %s", services.ledger.backend_name)
+            logger.info(
+                "webhooks: %s",
+                "on" if services.webhooks is not None else "off (WVH_WEBHOOK_URL is unset)",
+            )
             yield {"services": services}
 
     routes = [
@@ -61,18 +76,21 @@ def create_app(
         Route("/checkout", pages.checkout, methods=["GET"]),
         Route("/checkout/complete", pages.complete, methods=["POST"]),
         Route("/orders/{completion_id}", pages.order, methods=["GET"]),
+        Route("/start-over", start_over.ask, methods=["GET"]),
+        Route("/start-over", start_over.clear, methods=["POST"]),
         *partner.routes(),
         Route("/api/basket", api.basket, methods=["GET"]),
         Route("/api/session", api.session_info, methods=["GET"]),
         Route("/api/orders/{completion_id}", api.order_status, methods=["GET"]),
         Route("/healthz", health.healthz, methods=["GET"]),
         Route("/readyz", health.readyz, methods=["GET"]),
+        Route("/metrics", health.metrics, methods=["GET"]),
         Mount("/static", StaticFiles(directory=package_dir("static")), name="static"),
     ]
     return Starlette(
         routes=routes,
         middleware=[
-            Middleware(AccessLogMiddleware),
+            Middleware(AccessLogMiddleware, observe=metrics.observe_request),
             Middleware(SecurityHeadersMiddleware, settings=settings),
             Middleware(BodyDeadlineMiddleware, seconds=settings.body_timeout),
         ],
@@ -86,12 +104,12 @@ def create_app_from_env() -> Starlette:
 
     A configuration that must not serve customers stops the process (exit status 2)
     with one log line per refusal, not a traceback."""
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         settings = Settings.from_env(os.environ)
     except SettingsError as exc:
+        logs.configure("INFO", "text")
         for sentence in str(exc).splitlines():
             logger.critical("cannot start: %s", sentence)
         raise SystemExit(2) from None
-    logging.getLogger().setLevel(settings.log_level)
+    logs.configure(settings.log_level, settings.log_format)
     return create_app(settings)

@@ -111,6 +111,14 @@ class EnvReader:
             raise SettingsError(f"Config '{PREFIX}{name}' has value {raw!r}. Not a valid bool.")
         return mapping[raw.lower()]
 
+    def choice(self, name: str, default: str, allowed: tuple[str, ...]) -> str:
+        value = self.text(name, default).lower()
+        if value not in allowed:
+            raise SettingsError(
+                f"Config '{PREFIX}{name}' has value {value!r}. Use one of: {', '.join(allowed)}."
+            )
+        return value
+
     def text_list(self, name: str, default: str) -> tuple[str, ...]:
         raw = self.text(name, default)
         return tuple(item.strip() for item in raw.split(",") if item.strip())

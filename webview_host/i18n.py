@@ -6,6 +6,7 @@ checks that both languages have the same keys and that every key is used.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -27,6 +28,12 @@ STRINGS: dict[Locale, dict[str, str]] = {
         "shell.pricefix_lapsed": "Fiyatlar güncelleniyor",
         "shell.frame_title": "Minted mağazası",
         "shell.basket_error": "Sepet şu an okunamıyor.",
+        "shell.start_over": "Baştan başla",
+        "start_over.title": "Baştan başlansın mı?",
+        "start_over.question": "Sepetinizdeki tüm ürünler çıkarılacak. Bu geri alınamaz.",
+        "start_over.confirm": "Evet, sepeti boşalt",
+        "start_over.cancel": "Vazgeç",
+        "start_over.empty": "Sepetiniz zaten boş.",
         "error.frame_timeout": "Mağaza yüklenemedi. Bağlantınızı kontrol edip tekrar deneyin.",
         "error.retry": "Tekrar dene",
         "review.title": "Siparişi onayla",
@@ -55,7 +62,7 @@ STRINGS: dict[Locale, dict[str, str]] = {
         "order.title": "Sipariş durumu",
         "order.completed": "Siparişiniz alındı",
         "order.pending": "Siparişiniz işleniyor…",
-        "order.unknown": "Siparişinizin durumunu kontrol ediyoruz…",
+        "order.unknown": "Siparişinizin tamamlanıp tamamlanmadığını Minted ile kontrol ediyoruz. İki kez ödeme alınmaz; bu sayfa kendiliğinden güncellenir.",
         "order.failed": "Sipariş tamamlanamadı",
         "order.code": "Sipariş kodu",
         "order.total": "Toplam",
@@ -97,6 +104,12 @@ STRINGS: dict[Locale, dict[str, str]] = {
         "shell.pricefix_lapsed": "Prices are being updated",
         "shell.frame_title": "Minted shop",
         "shell.basket_error": "The basket cannot be read right now.",
+        "shell.start_over": "Start over",
+        "start_over.title": "Start over?",
+        "start_over.question": "Every item will be removed from your basket. This cannot be undone.",
+        "start_over.confirm": "Yes, empty the basket",
+        "start_over.cancel": "Cancel",
+        "start_over.empty": "Your basket is already empty.",
         "error.frame_timeout": "The shop did not load. Check your connection and try again.",
         "error.retry": "Try again",
         "review.title": "Confirm your order",
@@ -125,7 +138,7 @@ STRINGS: dict[Locale, dict[str, str]] = {
         "order.title": "Order status",
         "order.completed": "Your order is placed",
         "order.pending": "Placing your order…",
-        "order.unknown": "We are checking the status of your order…",
+        "order.unknown": "We are checking with Minted whether your order went through. You will not be charged twice; this page updates by itself.",
         "order.failed": "The order could not be completed",
         "order.code": "Order code",
         "order.total": "Total",
@@ -166,7 +179,14 @@ def translator(locale: Locale) -> Callable[[str], str]:
 def format_money(amount: Decimal | None, currency: str | None, locale: Locale) -> str:
     if amount is None:
         return "–"
-    return format_currency(amount, currency or "TRY", locale=BABEL_LOCALES[locale])
+    return _money(amount, currency or "TRY", locale)
+
+
+@functools.lru_cache(maxsize=4096)
+def _money(amount: Decimal, currency: str, locale: Locale) -> str:
+    # The shell asks for the same totals again and again (every basket refresh), and
+    # Babel's formatting is the costliest step of /api/basket: remember recent results.
+    return format_currency(amount, currency, locale=BABEL_LOCALES[locale])
 
 
 def format_weight(grams: Decimal | None, locale: Locale) -> str:

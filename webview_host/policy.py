@@ -26,8 +26,15 @@ SANDBOX_USERNAME: Final = "sandbox-partner"
 SANDBOX_PASSWORD: Final = "sandbox-password"  # noqa: S105 - a documented development default
 SANDBOX_PARTNER_KEY: Final = "dev-partner-key"
 SANDBOX_COOKIE_KEY: Final = "dev-cookie-key-not-for-production"
+SANDBOX_WEBHOOK_SECRET: Final = "dev-webhook-secret"  # noqa: S105 - a documented default
 PUBLISHED: Final = frozenset(
-    {SANDBOX_USERNAME, SANDBOX_PASSWORD, SANDBOX_PARTNER_KEY, SANDBOX_COOKIE_KEY}
+    {
+        SANDBOX_USERNAME,
+        SANDBOX_PASSWORD,
+        SANDBOX_PARTNER_KEY,
+        SANDBOX_COOKIE_KEY,
+        SANDBOX_WEBHOOK_SECRET,
+    }
 )
 
 _HEX_LENGTH: Final = 64  # 32 bytes, 4 bits a character
@@ -76,6 +83,8 @@ def refusals(
     minted_password: Secret,
     cookie_keys: Sequence[Secret],
     partner_keys: Sequence[Secret],
+    webhook_url: str | None = None,
+    webhook_secrets: Sequence[Secret] = (),
 ) -> list[str]:
     """Every reason this configuration must not serve real customers (empty when none)."""
     found = [
@@ -83,20 +92,23 @@ def refusals(
         *_https("MINTED_BASE_URL", minted_base_url),
         *_https("WEBVIEW_URL_TEMPLATE", webview_url),
         *(line for origin in partner_origins for line in _https("PARTNER_ORIGINS", origin)),
+        *(_https("WEBHOOK_URL", webhook_url) if webhook_url else ()),
         *_keys("COOKIE_KEYS", cookie_keys),
         *_keys("PARTNER_KEYS", partner_keys),
+        *_keys("WEBHOOK_SECRETS", webhook_secrets),
     ]
     if minted_password.reveal() in PUBLISHED:
         found.append(
             f"Config '{PREFIX}MINTED_PASSWORD' is the sandbox's published password. "
             "Use the Digest password Minted issued to you."
         )
-    shared = {k.reveal() for k in cookie_keys} & {k.reveal() for k in partner_keys}
-    if shared:
-        found.append(
-            f"Config '{PREFIX}PARTNER_KEYS' and '{PREFIX}COOKIE_KEYS' share a key: a partner "
-            "could then sign customers' cookies. Give each its own random keys."
-        )
+    cookies = {k.reveal() for k in cookie_keys}
+    for name, keys in (("PARTNER_KEYS", partner_keys), ("WEBHOOK_SECRETS", webhook_secrets)):
+        if cookies & {k.reveal() for k in keys}:
+            found.append(
+                f"Config '{PREFIX}{name}' and '{PREFIX}COOKIE_KEYS' share a key: a partner "
+                "could then forge customers' cookies. Give each its own random keys."
+            )
     return found
 
 

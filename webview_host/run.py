@@ -108,6 +108,11 @@ def _banner(settings: Settings) -> None:
         ]
     else:
         lines.append(f"  Minted         {settings.minted_base_url}")
+    lines += [
+        "",
+        f"  Webhooks       {settings.webhook_url or 'off (set WVH_WEBHOOK_URL)'}",
+        f"  Metrics        {settings.public_url}/metrics ({settings.metrics})",
+    ]
     print("\n".join(lines) + "\n", flush=True)
 
 

@@ -2,6 +2,8 @@
 
 The access log names the *route* (`/launch/{code}`), never the raw path, so a
 launch code never reaches a log line; uvicorn's own access log is turned off.
+The same middleware gives each request its id (`telemetry.request_id`, echoed
+as `X-Request-ID`) and times it for the metrics, by route template too.
 
 Origin check: with `Referrer-Policy: no-referrer` browsers send `Origin: null`
 on same-origin form posts (Fetch standard, "serializing a request origin"), so
@@ -15,12 +17,14 @@ from __future__ import annotations
 import hmac
 import logging
 import time
+from collections.abc import Callable
 
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .settings import Settings
+from .telemetry import request_id
 
 logger = logging.getLogger("webview_host.access")
 
@@ -81,11 +85,17 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
-class AccessLogMiddleware:
-    """One log line per request, naming the route template rather than the raw path."""
+# observe(route template, method, status, seconds), once per request.
+RequestObserver = Callable[[str, str, int, float], None]
 
-    def __init__(self, app: ASGIApp) -> None:
+
+class AccessLogMiddleware:
+    """One log line per request, naming the route template rather than the raw path; the
+    request's id; its timing for `observe` (the metrics)."""
+
+    def __init__(self, app: ASGIApp, observe: RequestObserver | None = None) -> None:
         self.app = app
+        self.observe = observe
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -93,28 +103,42 @@ class AccessLogMiddleware:
             return
         started = time.perf_counter()
         status = 500
+        rid = request_id.accept(_header(scope, b"x-request-id"))
+        bound = request_id.bind(rid)
 
         async def capture(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                message["headers"] = [*message.get("headers", ()), (b"x-request-id", rid.encode())]
             await send(message)
 
         try:
             await self.app(scope, receive, capture)
         finally:
+            seconds = time.perf_counter() - started
             route = scope.get("route")
             path = getattr(route, "path", None) or (
                 "/static/..." if scope["path"].startswith("/static/") else "(unmatched)"
             )
+            if self.observe is not None:
+                self.observe(path, scope["method"], status, seconds)
             logger.info(
                 "%s %s %d %.1fms",
                 scope["method"],
                 path,
                 status,
-                (time.perf_counter() - started) * 1000,
+                seconds * 1000,
                 extra={"route": path, "status": status},
             )
+            request_id.reset(bound)
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
 
 
 def origin_allowed(request: Request, public_origin: str) -> bool:

@@ -1,8 +1,9 @@
 """The long-lived objects of one host process, opened and closed together.
 
-`open_services` is what the app's lifespan runs; tests use it too, to drive
-the services without HTTP. Views reach the result through `request.state`.
-Background jobs (the reconciliation sweep) run while the services are open.
+`open_services` is what the app's lifespan runs; tests and the CLI use it too,
+to drive the services without HTTP. Views reach the result through
+`request.state`. Background jobs (the reconciliation sweep, the webhook
+worker) run while the services are open.
 """
 
 from __future__ import annotations
@@ -21,10 +22,14 @@ from .checkout import Checkout, Reconciler
 from .launches import LaunchService
 from .ledger import Ledger
 from .minted import MintedClient
+from .readiness import Readiness
 from .resources import package_dir
+from .result_tokens import ResultTokenCheck
 from .sessions import CHECKOUT_SALT, SessionStore, Signer
 from .settings import Settings
+from .telemetry import Metrics
 from .throttle import Limit, Throttle
+from .webhooks import Backoff, Dispatcher, EventWriter
 from .workers import every
 
 # How long a signed Confirm form stays valid: long enough to read the review page.
@@ -45,6 +50,20 @@ class Services:
     sessions: SessionStore
     templates: Jinja2Templates
     throttle: Throttle
+    metrics: Metrics
+    webhooks: Dispatcher | None  # None when WVH_WEBHOOK_URL is unset
+    clock: Callable[[], float]
+    result_tokens: ResultTokenCheck | None  # None: `?result_token=` is refused
+    readiness: Readiness
+
+
+def backoff_of(settings: Settings) -> Backoff:
+    """The webhook retry schedule the settings describe."""
+    return Backoff(
+        initial=settings.webhook_backoff_initial,
+        maximum=settings.webhook_backoff_max,
+        give_up_after=settings.webhook_give_up_after,
+    )
 
 
 def open_throttle(settings: Settings) -> Throttle:
@@ -65,21 +84,50 @@ async def open_services(
     settings: Settings,
     *,
     minted_transport: httpx.AsyncBaseTransport | None = None,
+    webhook_transport: httpx.AsyncBaseTransport | None = None,
     clock: Callable[[], float] = time.time,
+    metrics: Metrics | None = None,
+    background: bool = True,
+    result_tokens: ResultTokenCheck | None = None,
 ) -> AsyncIterator[Services]:
-    """Open the ledger (migrated) and the Minted client, wire the services, close both after."""
+    """Open the ledger (migrated), the Minted client and the webhook dispatcher, wire the
+    services, run the background jobs (unless `background` is False), close all after."""
+    metrics = metrics or Metrics()
     ledger = Ledger.open(settings.database_url, clock=clock)
+    if settings.webhook_url is not None:
+        ledger.completions.on_change(EventWriter(clock))
     try:
         await ledger.migrate()
         async with (
-            MintedClient.from_settings(settings, transport=minted_transport) as minted,
+            MintedClient.from_settings(
+                settings, transport=minted_transport, observer=metrics.observe_minted
+            ) as minted,
+            contextlib.AsyncExitStack() as stack,
             anyio.create_task_group() as workers,
         ):
+            dispatcher = None
+            if settings.webhook_url is not None:
+                dispatcher = await stack.enter_async_context(
+                    Dispatcher(
+                        ledger.outbox,
+                        url=settings.webhook_url,
+                        secrets=settings.webhook_secrets,
+                        timeout=settings.webhook_timeout,
+                        backoff=backoff_of(settings),
+                        clock=clock,
+                        transport=webhook_transport,
+                        on_outcome=metrics.count_delivery,
+                    )
+                )
+                if background and settings.webhook_poll_interval:
+                    workers.start_soon(
+                        every, settings.webhook_poll_interval, dispatcher.run_once, "webhooks"
+                    )
             baskets = BasketService(minted, ledger)
             reconciler = Reconciler(
                 minted, ledger, pending_stale_seconds=settings.pending_stale_seconds, clock=clock
             )
-            if settings.reconcile_interval:
+            if background and settings.reconcile_interval:
                 workers.start_soon(
                     every, settings.reconcile_interval, reconciler.sweep, "reconcile"
                 )
@@ -104,6 +152,17 @@ async def open_services(
                     secure=settings.secure_cookies,
                 ),
                 templates=Jinja2Templates(directory=package_dir("templates")),
+                metrics=metrics,
+                webhooks=dispatcher,
+                clock=clock,
+                result_tokens=result_tokens,
+                readiness=Readiness(
+                    ledger,
+                    minted,
+                    webhooks_on=dispatcher is not None,
+                    stuck_after=settings.outbox_stuck_seconds,
+                    clock=clock,
+                ),
                 throttle=open_throttle(settings),
             )
             workers.cancel_scope.cancel()

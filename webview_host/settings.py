@@ -17,16 +17,26 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping
+from typing import Literal, cast, get_args
 from urllib.parse import urlsplit
 
 from . import policy
 from .environment import PREFIX, EnvReader, Secret, SettingsError, origin_of
-from .policy import SANDBOX_COOKIE_KEY, SANDBOX_PARTNER_KEY, SANDBOX_PASSWORD, SANDBOX_USERNAME
+from .policy import (
+    SANDBOX_COOKIE_KEY,
+    SANDBOX_PARTNER_KEY,
+    SANDBOX_PASSWORD,
+    SANDBOX_USERNAME,
+    SANDBOX_WEBHOOK_SECRET,
+)
 from .throttle import parse_rule
 from .types import LOCALES, Locale, is_locale
 
 # The reading machinery is re-exported: callers import everything settings from here.
 __all__ = ["PREFIX", "EnvReader", "Secret", "Settings", "SettingsError", "origin_of"]
+
+LogFormat = Literal["text", "json"]
+MetricsAccess = Literal["open", "token", "off"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,6 +70,19 @@ class Settings:
     reconcile_interval: int
     launch_max_body: int
     log_level: str
+    # Partner backends: webhooks, metrics, logs (issue 8).
+    minted_prices_path: str
+    webhook_url: str | None
+    webhook_secrets: tuple[Secret, ...]
+    webhook_timeout: float
+    webhook_backoff_initial: int
+    webhook_backoff_max: int
+    webhook_give_up_after: int
+    webhook_poll_interval: float
+    outbox_stuck_seconds: int
+    log_format: LogFormat
+    metrics: MetricsAccess
+    metrics_token: Secret | None
     # Abuse limits (throttle.py): rules such as "30/minute", shared through Redis when set.
     redis_url: Secret | None  # may carry a password
     redis_key_prefix: str
@@ -69,6 +92,8 @@ class Settings:
     limit_basket: str
     limit_confirm: str
     body_timeout: float
+    minted_max_connections: int = 100
+    minted_keepalive_seconds: float = 5.0
 
     @property
     def webview_origin(self) -> str:
@@ -134,18 +159,6 @@ class Settings:
                 raise SettingsError(
                     f"Config '{PREFIX}RETURN_URL_SCHEMES' has value {scheme!r}, which {problem}."
                 )
-        if not sandbox_mode:
-            refusals = policy.refusals(
-                public_url=public_url,
-                minted_base_url=base_url,
-                webview_url=template,
-                partner_origins=origins,
-                minted_password=Secret(password),
-                cookie_keys=cookie_keys,
-                partner_keys=partner_keys,
-            )
-            if refusals:
-                raise SettingsError("\n".join(refusals))
         locale = env.text("DEFAULT_LOCALE", "tr")
         if not is_locale(locale):
             raise SettingsError(
@@ -160,6 +173,41 @@ class Settings:
                 f"{PREFIX}MINTED_TIMEOUT + 5 ({timeout + 5}) so that a Complete still in flight "
                 "is never taken for one whose process died."
             )
+        webhook_url = env.text("WEBHOOK_URL", "") or None
+        if webhook_url is not None:
+            env.check_url("WEBHOOK_URL", webhook_url)
+        webhook_secrets = (
+            env.secret_list("WEBHOOK_SECRETS", dev_default(SANDBOX_WEBHOOK_SECRET), min_length=16)
+            if webhook_url is not None
+            else ()
+        )
+        backoff_initial = env.integer("WEBHOOK_BACKOFF_INITIAL", 60, minimum=1)
+        # `choice` accepted only the Literal's own values, so the casts cannot lie.
+        log_format = cast(LogFormat, env.choice("LOG_FORMAT", "text", get_args(LogFormat)))
+        metrics = cast(
+            MetricsAccess,
+            env.choice("METRICS", "open" if sandbox_mode else "off", get_args(MetricsAccess)),
+        )
+        metrics_token = env.text("METRICS_TOKEN", "")
+        if metrics == "token" and len(metrics_token) < 16:
+            raise SettingsError(
+                f"Config '{PREFIX}METRICS' is 'token' but '{PREFIX}METRICS_TOKEN' is missing or "
+                "shorter than 16 characters. Set a long random token for the scraper to send."
+            )
+        if not sandbox_mode:
+            refusals = policy.refusals(
+                public_url=public_url,
+                minted_base_url=base_url,
+                webview_url=template,
+                partner_origins=origins,
+                minted_password=Secret(password),
+                cookie_keys=cookie_keys,
+                partner_keys=partner_keys,
+                webhook_url=webhook_url,
+                webhook_secrets=webhook_secrets,
+            )
+            if refusals:
+                raise SettingsError("\n".join(refusals))
         return cls(
             sandbox_mode=sandbox_mode,
             minted_base_url=base_url.rstrip("/"),
@@ -188,19 +236,37 @@ class Settings:
             reconcile_interval=env.integer("RECONCILE_INTERVAL", 30, minimum=0, maximum=3600),
             launch_max_body=env.integer("LAUNCH_MAX_BODY", 16384, minimum=1024),
             log_level=env.text("LOG_LEVEL", "INFO").upper(),
+            minted_prices_path=env.path("MINTED_PRICES_PATH", "/partner/prices"),
+            webhook_url=webhook_url,
+            webhook_secrets=webhook_secrets,
+            webhook_timeout=float(env.decimal("WEBHOOK_TIMEOUT", "10")),
+            webhook_backoff_initial=backoff_initial,
+            webhook_backoff_max=env.integer(
+                "WEBHOOK_BACKOFF_MAX", 12 * 3600, minimum=backoff_initial
+            ),
+            webhook_give_up_after=env.integer("WEBHOOK_GIVE_UP_AFTER", 3 * 24 * 3600, minimum=60),
+            webhook_poll_interval=float(env.integer("WEBHOOK_POLL_INTERVAL", 2, minimum=0)),
+            outbox_stuck_seconds=env.integer("OUTBOX_STUCK_SECONDS", 300, minimum=10),
+            log_format=log_format,
+            metrics=metrics,
+            metrics_token=Secret(metrics_token) if metrics_token else None,
+            minted_max_connections=env.integer("MINTED_MAX_CONNECTIONS", 100, minimum=1),
+            minted_keepalive_seconds=float(env.decimal("MINTED_KEEPALIVE_SECONDS", "5")),
             redis_url=_redis_url(env),
             redis_key_prefix=env.text("REDIS_KEY_PREFIX", "wvh"),
-            limit_partner=_rule(env, "LIMIT_PARTNER", "600/minute"),
-            limit_partner_failures=_rule(env, "LIMIT_PARTNER_FAILURES", "20/minute"),
-            limit_launch=_rule(env, "LIMIT_LAUNCH", "30/minute"),
-            limit_basket=_rule(env, "LIMIT_BASKET", "120/minute"),
-            limit_confirm=_rule(env, "LIMIT_CONFIRM", "10/minute"),
+            limit_partner=_rule("LIMIT_PARTNER", env.text("LIMIT_PARTNER", "600/minute")),
+            limit_partner_failures=_rule(
+                "LIMIT_PARTNER_FAILURES", env.text("LIMIT_PARTNER_FAILURES", "20/minute")
+            ),
+            limit_launch=_rule("LIMIT_LAUNCH", env.text("LIMIT_LAUNCH", "30/minute")),
+            limit_basket=_rule("LIMIT_BASKET", env.text("LIMIT_BASKET", "120/minute")),
+            limit_confirm=_rule("LIMIT_CONFIRM", env.text("LIMIT_CONFIRM", "10/minute")),
             body_timeout=float(env.decimal("BODY_TIMEOUT", "10")),
         )
 
 
-def _rule(env: EnvReader, name: str, default: str) -> str:
-    text = env.text(name, default)
+def _rule(name: str, text: str) -> str:
+    """`text` if it is a rate rule (throttle.parse_rule), else a sentence naming `name`."""
     try:
         parse_rule(text)
     except ValueError:

@@ -145,10 +145,13 @@ async def test_latest_completion_of_a_customer(ledger: Ledger, ledger_clock: Clo
 async def test_observers_run_in_the_transaction_of_the_change(ledger: Ledger) -> None:
     """What an observer writes commits with the state change, and a failing observer
     undoes the change."""
-    await ledger.database.execute("CREATE TABLE seen (id TEXT, state TEXT)")
+    await ledger.database.execute("CREATE TABLE seen (id TEXT, state TEXT, before TEXT)")
 
-    def record(db: Executor, completion: Completion) -> None:
-        db.execute("INSERT INTO seen (id, state) VALUES (?, ?)", (completion.id, completion.state))
+    def record(db: Executor, completion: Completion, before: CompletionState) -> None:
+        db.execute(
+            "INSERT INTO seen (id, state, before) VALUES (?, ?, ?)",
+            (completion.id, completion.state, before),
+        )
         if completion.state is FAILED:
             raise RuntimeError("the observer fails")
 
@@ -159,8 +162,28 @@ async def test_observers_run_in_the_transaction_of_the_change(ledger: Ledger) ->
     with pytest.raises(RuntimeError):
         await ledger.completions.transition(unknown, from_states=(UNKNOWN,), state=FAILED)
     assert (await ledger.completions.current(pending)).state is UNKNOWN, "rolled back"
-    seen = await ledger.database.execute("SELECT id, state FROM seen")
-    assert seen == [{"id": pending.id, "state": "unknown"}]
+    seen = await ledger.database.execute("SELECT id, state, before FROM seen")
+    assert seen == [{"id": pending.id, "state": "unknown", "before": "pending"}]
+
+
+async def test_observers_are_told_the_state_before_a_change_from_several(ledger: Ledger) -> None:
+    """A transition allowed from several states reads (and locks) the row first, so the
+    observer still learns which state it left."""
+    befores: list[CompletionState] = []
+    ledger.completions.on_change(lambda db, completion, before: befores.append(before))
+    pending, _ = await _claim(ledger)
+    unknown = await ledger.completions.transition(pending, from_states=(PENDING,), state=UNKNOWN)
+    assert unknown is not None
+    settled = await ledger.completions.transition(
+        unknown, from_states=(PENDING, UNKNOWN), state=COMPLETED
+    )
+    assert settled is not None
+    assert befores == [PENDING, UNKNOWN]
+    refused = await ledger.completions.transition(
+        settled, from_states=(PENDING, UNKNOWN), state=FAILED
+    )
+    assert refused is None, "a completed row is in neither state"
+    assert befores == [PENDING, UNKNOWN], "no observer call for a change that did not happen"
 
 
 def test_basket_key_binds_customer_guid_and_cart_token() -> None:

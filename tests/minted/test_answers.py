@@ -154,3 +154,24 @@ async def test_an_answer_within_the_deadline_is_read() -> None:
     body = json.loads(seeds.seed_bytes("active_basket"))
     minted = client(lambda request: httpx.Response(200, json=body), timeout=0.5)
     assert (await minted.get_active_basket("tok")).id == 207
+
+
+async def test_after_an_auth_int_challenge_the_next_call_asks_again() -> None:
+    """httpx.DigestAuth keeps the last challenge: one auth-int answer (a misrouted request, a
+    proxy) must not fail every later call."""
+    answers = [
+        httpx.Response(
+            401,
+            headers={"www-authenticate": 'Digest realm="r", qop="auth-int", nonce="a"'},
+        ),
+        httpx.Response(
+            401, headers={"www-authenticate": 'Digest realm="r", qop="auth", nonce="b"'}
+        ),
+        httpx.Response(200, json={"data": {"token": "t" * 32}, "success": True}),
+    ]
+    minted = client(lambda request: answers.pop(0))
+    with pytest.raises(MintedUnauthorized):
+        await minted.create_token({"external_id": "c"})
+    grant = await minted.create_token({"external_id": "c"})
+    assert grant.token == "t" * 32
+    assert answers == []

@@ -3,9 +3,11 @@
 A lost answer (timeout, dropped connection, 5xx, garbage) leaves a completion
 `unknown`. It is settled only by what Minted's E-commerce Get Order shows,
 never by completing again and never by the clock: an order settles it as
-completed; a cart Minted no longer knows settles it as failed; a basket that
-is still a basket keeps it unknown, because a slow Minted may still be
-completing the call whose answer we lost.
+completed. Anything else keeps it unknown: a basket that is still a basket
+(a slow Minted may still be completing the call whose answer we lost), and
+an error, a 404 included (a gateway's 404 must not tell a customer whose
+order exists that it failed). What stays unknown is for an operator to
+settle with Minted; the sweep keeps asking meanwhile.
 
 A pending row older than `pending_stale_seconds` belongs to a process that
 died mid-call. If its Complete was never sent (`sent_at` is empty) it failed,
@@ -21,7 +23,7 @@ import time
 from collections.abc import Callable
 
 from ..ledger import Completion, CompletionState, Ledger
-from ..minted import EcomOrder, MintedClient, MintedError, MintedNotFound
+from ..minted import EcomOrder, MintedClient, MintedError
 
 logger = logging.getLogger(__name__)
 
@@ -78,27 +80,8 @@ class Reconciler:
 
     async def reconcile(self, completion: Completion) -> Completion:
         """Settle an unknown completion from Minted's own record of the basket."""
-        try:
-            found = await self._get(completion)
-        except MintedNotFound:
-            # Minted does not know the cart: no Complete of it can succeed any more.
-            moved = await self._completions.transition(
-                completion,
-                from_states=(UNKNOWN,),
-                state=FAILED,
-                retryable=True,
-                error_kind="rejected",
-            )
-            logger.info(
-                "completion %s reconciled: Minted does not know the cart",
-                completion.support_code,
-                extra={"support_code": completion.support_code},
-            )
-            return moved or await self._completions.current(completion)
-        except MintedError as exc:
-            self._unreadable(completion, exc)
-            return completion
-        if found.is_order:
+        found = await self.read_minted(completion)
+        if found is not None and found.is_order:
             return await self.record_order(completion, found, from_states=(UNKNOWN,))
         return completion
 
@@ -137,21 +120,14 @@ class Reconciler:
     async def read_minted(self, completion: Completion) -> EcomOrder | None:
         """Minted's record of the completion's basket, or None when it cannot be read now."""
         try:
-            return await self._get(completion)
+            return await self._minted.get_ecom_order(
+                completion.customer_id, completion.cart_token, locale=completion.locale
+            )
         except MintedError as exc:
-            self._unreadable(completion, exc)
+            logger.warning(
+                "could not read Minted to reconcile %s: %s",
+                completion.support_code,
+                exc,
+                extra={"support_code": completion.support_code},
+            )
             return None
-
-    async def _get(self, completion: Completion) -> EcomOrder:
-        return await self._minted.get_ecom_order(
-            completion.customer_id, completion.cart_token, locale=completion.locale
-        )
-
-    @staticmethod
-    def _unreadable(completion: Completion, exc: MintedError) -> None:
-        logger.warning(
-            "could not read Minted to reconcile %s: %s",
-            completion.support_code,
-            exc,
-            extra={"support_code": completion.support_code},
-        )

@@ -7,7 +7,8 @@ Minted Complete for a basket (the states are drawn in `completion.py`).
 
 Every change runs in one transaction with the observers registered through
 `on_change` (the webhook outbox writes its event there), so a state and what
-it causes are recorded together or not at all.
+it causes are recorded together or not at all. An observer is told the state
+the row had before the change, so it can tell a settled `unknown` apart.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from .completion import (
     support_code,
 )
 
-Observer = Callable[[Executor, Completion], None]
+# observer(db, changed row, state before the change), inside the change's transaction.
+Observer = Callable[[Executor, Completion, CompletionState], None]
 
 
 class Completions:
@@ -41,7 +43,8 @@ class Completions:
         self._observers: list[Observer] = []
 
     def on_change(self, observer: Observer) -> None:
-        """Call `observer` inside the transaction of every state change (not the claim)."""
+        """Call `observer(db, completion, before)` inside the transaction of every state
+        change (not the claim)."""
         self._observers.append(observer)
 
     async def find(self, key: str) -> Completion | None:
@@ -61,6 +64,29 @@ class Completions:
         latest = await self.get(completion.id)
         assert latest is not None, "completions are never deleted"
         return latest
+
+    async def of_customer(
+        self, customer_id: str, *, limit: int, offset: int
+    ) -> tuple[list[Completion], int]:
+        """The customer's completions, newest first; and how many there are in all."""
+        total = await self._db.execute(
+            "SELECT COUNT(*) AS n FROM completions WHERE customer_id = ?", customer_id
+        )
+        rows = await self._db.execute(
+            f"SELECT {COLUMNS} FROM completions WHERE customer_id = ? "
+            "ORDER BY created_at DESC, id LIMIT ? OFFSET ?",
+            customer_id,
+            limit,
+            offset,
+        )
+        return [Completion.from_row(row) for row in rows], int(total[0]["n"])
+
+    async def count_by_state(self) -> dict[str, int]:
+        """How many completions are in each state (for the metrics)."""
+        rows = await self._db.execute("SELECT state, COUNT(*) AS n FROM completions GROUP BY state")
+        counts = {str(state): 0 for state in CompletionState}
+        counts.update({row["state"]: int(row["n"]) for row in rows})
+        return counts
 
     async def latest(self, customer_id: str, *, since: float) -> Completion | None:
         """The customer's most recently started completion updated since `since`, if any."""
@@ -130,6 +156,7 @@ class Completions:
             [CompletionState.PENDING, money_text(total), currency, self._clock(), review_id],
             "id = ? AND state = ? AND retryable = 1",
             [completion.id, CompletionState.FAILED],
+            before=CompletionState.FAILED,
         )
 
     async def mark_sent(self, completion: Completion) -> Completion | None:
@@ -141,6 +168,7 @@ class Completions:
             [now, now],
             "id = ? AND state = ? AND sent_at IS NULL AND attempts = ?",
             [completion.id, CompletionState.PENDING, completion.attempts],
+            before=CompletionState.PENDING,
         )
 
     async def open_ones(self, *, stale_before: float, limit: int) -> list[Completion]:
@@ -199,21 +227,39 @@ class Completions:
             ],
             where,
             where_params,
+            before=from_states[0] if len(from_states) == 1 else None,
         )
 
     async def _change(
-        self, assignments: str, params: list[Any], where: str, where_params: list[Any]
+        self,
+        assignments: str,
+        params: list[Any],
+        where: str,
+        where_params: list[Any],
+        *,
+        before: CompletionState | None,
     ) -> Completion | None:
+        """Apply one compare-and-set; `before` is the state the WHERE clause requires, or
+        None when it allows several (the row is then read, locked, first)."""
         sql = f"UPDATE completions SET {assignments} WHERE {where} RETURNING {COLUMNS}"
+        lock = " FOR UPDATE" if self._db.name == "postgresql" else ""
 
         def work(db: Executor) -> Completion | None:
+            previous = before
+            if previous is None:
+                found = db.execute(f"SELECT state FROM completions WHERE id = ?{lock}", [params_id])
+                if not found:
+                    return None
+                previous = CompletionState(found[0]["state"])
             rows = db.execute(sql, [*params, *where_params])
             if not rows:
                 return None
             changed = Completion.from_row(rows[0])
             for observer in self._observers:
-                observer(db, changed)
+                observer(db, changed, previous)
             return changed
+
+        params_id = where_params[0]  # every WHERE starts with `id = ?`
 
         if not self._observers:  # one statement is atomic on its own: skip BEGIN/COMMIT
             rows = await self._db.execute(sql, *params, *where_params)

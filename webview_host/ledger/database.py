@@ -9,15 +9,19 @@ from . import schema
 from .backends import Database, open_backend
 from .completions import Completions
 from .launches import Launches
+from .nonces import ResultNonces
+from .outbox import Outbox
 
 
 class Ledger:
-    """The database and its tables: `launches` and `completions`."""
+    """The database and its tables: `launches`, `completions`, `outbox`, `result_nonces`."""
 
     def __init__(self, database: Database, *, clock: Callable[[], float] = time.time) -> None:
         self.database = database
         self.launches = Launches(database, clock)
         self.completions = Completions(database, clock)
+        self.outbox = Outbox(database, clock)
+        self.result_nonces = ResultNonces(database, clock)
 
     @classmethod
     def open(cls, url: str, *, clock: Callable[[], float] = time.time) -> Ledger:

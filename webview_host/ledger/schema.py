@@ -82,6 +82,41 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
             "CREATE INDEX IF NOT EXISTS completions_open ON completions (state, updated_at)",
         ),
     ),
+    Migration(
+        3,
+        "webhook outbox, written in the transaction of the completion change it reports",
+        (
+            """CREATE TABLE outbox (
+                id TEXT PRIMARY KEY,
+                type TEXT NOT NULL,
+                completion_id TEXT NOT NULL,
+                body TEXT NOT NULL,
+                state TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                created_at DOUBLE PRECISION NOT NULL,
+                next_attempt_at DOUBLE PRECISION NOT NULL,
+                last_attempt_at DOUBLE PRECISION,
+                last_status INTEGER,
+                last_error TEXT,
+                delivered_at DOUBLE PRECISION
+            )""",
+            "CREATE INDEX outbox_due ON outbox (state, next_attempt_at)",
+            "CREATE INDEX outbox_created ON outbox (created_at)",
+            "CREATE INDEX outbox_completion ON outbox (completion_id)",
+        ),
+    ),
+    Migration(
+        4,
+        "result-token nonces the order status API has accepted (each token works once)",
+        (
+            """CREATE TABLE result_nonces (
+                nonce TEXT PRIMARY KEY,
+                completion_id TEXT NOT NULL,
+                expires_at DOUBLE PRECISION NOT NULL
+            )""",
+            "CREATE INDEX result_nonces_expiry ON result_nonces (expires_at)",
+        ),
+    ),
 )
 
 LATEST: Final = MIGRATIONS[-1].version

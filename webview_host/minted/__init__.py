@@ -21,9 +21,12 @@ from .models import (
     SellItem,
     TokenGrant,
 )
+from .sell import CURRENCIES, Currency, PriceQuote, PriceToken, check_sell
 
 __all__ = [
+    "CURRENCIES",
     "BearerAuth",
+    "Currency",
     "EcomOrder",
     "EcomOrderItem",
     "MintedAPIError",
@@ -38,6 +41,9 @@ __all__ = [
     "Order",
     "OrderResponse",
     "Page",
+    "PriceQuote",
+    "PriceToken",
     "SellItem",
     "TokenGrant",
+    "check_sell",
 ]

@@ -1,31 +1,29 @@
 """The Minted Connect API client: one `httpx.AsyncClient`, typed answers, our own errors.
 
-Partner endpoints use `httpx.DigestAuth` (it follows whatever realm, algorithm
-and qop the challenge names, and reuses the nonce afterwards); token-scoped
-endpoints use `BearerAuth`. Reads are retried a bounded number of times on
-`MintedUnavailable`; writes (Create Token, Complete, Clear Basket, Sell) are
-never retried here: their callers decide, because a lost answer does not mean
-Minted did nothing.
+Each method is one documented Minted operation; how a call is made (deadline,
+auth, retries, errors) is `calls.py`. Partner endpoints use `httpx.DigestAuth`,
+token-scoped endpoints `BearerAuth`. Under the client sits `MintedTransport`
+(aiohttp's pool, see `transport.py`) unless a test injects its own. Reads are
+retried a bounded number of times on `MintedUnavailable`; writes (Create Token,
+Complete, Clear Basket, Sell) are never retried: their callers decide, because a
+lost answer does not mean Minted did nothing.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import anyio
 import httpx
 
 from ..settings import Settings
 from .auth import BearerAuth
-from .envelope import parse, read_capped, unwrap
-from .errors import MintedProtocolError, MintedUnauthorized, MintedUnavailable
+from .calls import Caller, CallObserver
+from .envelope import parse
 from .models import EcomOrder, Order, OrderResponse, Page, SellItem, TokenGrant
-
-logger = logging.getLogger(__name__)
+from .sell import Currency, PriceToken, check_sell
+from .transport import MintedTransport
 
 
 class MintedClient:
@@ -44,31 +42,41 @@ class MintedClient:
         retry_backoff: float = 0.2,
         create_token_path: str = "/partner/ecom/token",  # noqa: S107 - a URL path
         complete_path: str = "/partner/ecom/complete",
+        prices_path: str = "/partner/prices",
+        max_connections: int = 100,
+        keepalive_expiry: float = 5.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        observer: CallObserver | None = None,
     ) -> None:
+        """`max_connections` and `keepalive_expiry` size the pool of the default transport;
+        `transport` replaces it (tests: `httpx.MockTransport`, `httpx.ASGITransport`)."""
+        if transport is None:
+            transport = MintedTransport(
+                max_connections=max_connections, keepalive_expiry=keepalive_expiry
+            )
         headers = {"x-client-id": client_id, "Accept": "application/json"}
         if api_version:
             headers["api-version"] = api_version
-        # `timeout` is a deadline for the whole call (auth round trips and a slowly
-        # dripping body included); connecting gets half of it, so a connect failure is
-        # told apart from a call that was sent.
-        self._deadline = timeout
-        self._http = httpx.AsyncClient(
+        self._calls = Caller(
             base_url=base_url,
             headers=headers,
-            timeout=httpx.Timeout(timeout, connect=timeout / 2),
+            credentials=(username, password),
+            deadline=timeout,
+            retry_backoff=retry_backoff,
             transport=transport,
-            follow_redirects=False,
+            observer=observer,
         )
-        self._digest = httpx.DigestAuth(username, password)
         self._read_retries = read_retries
-        self._retry_backoff = retry_backoff
         self._create_token_path = create_token_path
         self._complete_path = complete_path
+        self._prices_path = prices_path
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, transport: httpx.AsyncBaseTransport | None = None
+        cls,
+        settings: Settings,
+        transport: httpx.AsyncBaseTransport | None = None,
+        observer: CallObserver | None = None,
     ) -> MintedClient:
         return cls(
             base_url=settings.minted_base_url,
@@ -80,11 +88,15 @@ class MintedClient:
             read_retries=settings.minted_read_retries,
             create_token_path=settings.create_token_path,
             complete_path=settings.complete_path,
+            max_connections=settings.minted_max_connections,
+            keepalive_expiry=settings.minted_keepalive_seconds,
+            prices_path=settings.minted_prices_path,
             transport=transport,
+            observer=observer,
         )
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        await self._calls.aclose()
 
     async def __aenter__(self) -> MintedClient:
         return self
@@ -96,12 +108,14 @@ class MintedClient:
 
     async def create_token(self, customer: Mapping[str, Any], *, locale: str = "tr") -> TokenGrant:
         """Create Token: a bearer token for this customer's webview session."""
-        data = await self._call("POST", self._create_token_path, json=dict(customer), locale=locale)
+        data = await self._calls.call(
+            "POST", self._create_token_path, json=dict(customer), locale=locale
+        )
         return parse(TokenGrant, data)
 
     async def get_active_basket(self, token: str, *, locale: str = "tr") -> EcomOrder:
         """Get Active Basket (Bearer). Raises `MintedNotFound` when there is none."""
-        data = await self._call(
+        data = await self._calls.call(
             "GET",
             "/partner/ecom/getActiveBasket",
             auth=BearerAuth(token),
@@ -113,7 +127,7 @@ class MintedClient:
     async def complete(self, customer_id: str, cart_token: str, *, locale: str = "tr") -> EcomOrder:
         """Complete the basket into an order. Never retried: see the module docstring."""
         body = {"external_customer_id": customer_id, "cart_token": cart_token}
-        data = await self._call("POST", self._complete_path, json=body, locale=locale)
+        data = await self._calls.call("POST", self._complete_path, json=body, locale=locale)
         return parse(EcomOrder, data)
 
     # --- E-commerce -------------------------------------------------------
@@ -123,7 +137,7 @@ class MintedClient:
     ) -> EcomOrder:
         """E-commerce Get Order: the basket or order behind a cart token (to reconcile)."""
         body = {"customer_external_id": customer_id, "cart_token": cart_token}
-        data = await self._call(
+        data = await self._calls.call(
             "POST", "/partner/ecom/getorder", json=body, locale=locale, retries=self._read_retries
         )
         return parse(EcomOrder, data)
@@ -133,7 +147,9 @@ class MintedClient:
     ) -> EcomOrder:
         """Clear Basket (Delete Items): the emptied basket."""
         body = {"external_customer_id": customer_id, "cart_token": cart_token}
-        data = await self._call("DELETE", "/partner/ecom/basket/empty", json=body, locale=locale)
+        data = await self._calls.call(
+            "DELETE", "/partner/ecom/basket/empty", json=body, locale=locale
+        )
         return parse(EcomOrder, data)
 
     async def get_incomplete_baskets(
@@ -160,7 +176,7 @@ class MintedClient:
             params["endDate"] = end_date.isoformat()
         if card_bin is not None:
             params["card_bin"] = card_bin
-        data = await self._call(
+        data = await self._calls.call(
             "GET", "/partner/ecom/baskets", params=params, locale=locale, retries=self._read_retries
         )
         return parse(Page[EcomOrder], data)
@@ -186,7 +202,7 @@ class MintedClient:
             raise ValueError("Pass at least one of guid, order_code or external_id.")
         if push_hook is not None:
             body["push_hook"] = push_hook
-        data = await self._call(
+        data = await self._calls.call(
             "POST", "/partner/order", json=body, locale=locale, retries=self._read_retries
         )
         return parse(Order, data)
@@ -197,10 +213,12 @@ class MintedClient:
         price_token: str,
         external_id: str,
         items: Sequence[SellItem],
-        currency: str | None = None,
+        currency: Currency | None = None,
         locale: str = "tr",
     ) -> OrderResponse:
-        """Sell (digital metal) at the prices locked by `price_token`."""
+        """Sell (digital metal) at the prices locked by `price_token`; raises ValueError
+        for a currency or items seed 004 does not allow (see `check_sell`)."""
+        check_sell(items, currency)
         body: dict[str, Any] = {
             "price_token": price_token,
             "external_id": external_id,
@@ -208,84 +226,14 @@ class MintedClient:
         }
         if currency is not None:
             body["currency_code"] = currency
-        data = await self._call("POST", "/partner/order/digital/sell", json=body, locale=locale)
+        data = await self._calls.call(
+            "POST", "/partner/order/digital/sell", json=body, locale=locale
+        )
         return parse(OrderResponse, data)
 
-    # --- transport --------------------------------------------------------
-
-    async def _call(
-        self,
-        method: str,
-        path: str,
-        *,
-        locale: str,
-        auth: httpx.Auth | None = None,
-        json: Any = None,
-        params: Mapping[str, str] | None = None,
-        retries: int = 0,
-    ) -> Any:
-        attempt = 0
-        while True:
-            try:
-                return await self._send(method, path, locale, auth or self._digest, json, params)
-            except MintedUnavailable as exc:
-                if attempt >= retries:
-                    raise
-                attempt += 1
-                logger.warning(
-                    "Minted %s %s unavailable, retry %d of %d",
-                    method,
-                    path,
-                    attempt,
-                    retries,
-                    extra={"minted_path": path, "error": str(exc)},
-                )
-                await asyncio.sleep(self._retry_backoff * 2 ** (attempt - 1))
-
-    async def _send(
-        self,
-        method: str,
-        path: str,
-        locale: str,
-        auth: httpx.Auth,
-        body: Any,
-        params: Mapping[str, str] | None,
-    ) -> Any:
-        try:
-            with anyio.fail_after(self._deadline):
-                async with self._http.stream(
-                    method,
-                    path,
-                    auth=auth,
-                    json=body,
-                    params=params,
-                    headers={"Accept-Language": locale},
-                ) as response:
-                    content = await read_capped(response)
-        except TimeoutError as exc:
-            raise MintedUnavailable(
-                f"Minted did not answer within the {self._deadline:g} s deadline", request_sent=True
-            ) from exc
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            raise MintedUnavailable(
-                f"Could not connect to Minted: {type(exc).__name__}", request_sent=False
-            ) from exc
-        except httpx.TimeoutException as exc:
-            raise MintedUnavailable(
-                f"Minted did not answer in time: {type(exc).__name__}", request_sent=True
-            ) from exc
-        except httpx.TransportError as exc:
-            raise MintedUnavailable(
-                f"The connection to Minted failed: {type(exc).__name__}", request_sent=True
-            ) from exc
-        except (NotImplementedError, ValueError, LookupError) as exc:
-            # httpx.DigestAuth cannot answer a challenge that offers only qop="auth-int"
-            # (NotImplementedError), and a malformed challenge or an unknown algorithm escapes
-            # its parser as ValueError, KeyError or IndexError: the request never left, so
-            # this is a refusal, not a lost call.
-            raise MintedUnauthorized(
-                401, f"Minted's Digest challenge cannot be answered: {type(exc).__name__}"
-            ) from exc
-        except httpx.HTTPError as exc:
-            raise MintedProtocolError(f"Minted's answer could not be read: {exc!r}") from exc
-        return unwrap(response.status_code, content, response.headers.get("content-type"))
+    async def price_token(self, *, locale: str = "tr") -> PriceToken:
+        """A price token for Sell and the prices it fixes (`WVH_MINTED_PRICES_PATH`)."""
+        data = await self._calls.call(
+            "GET", self._prices_path, locale=locale, retries=self._read_retries
+        )
+        return parse(PriceToken, data)

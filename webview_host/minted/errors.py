@@ -84,3 +84,17 @@ STATUS_ERRORS: dict[int, type[MintedAPIError]] = {
     404: MintedNotFound,
     422: MintedParameterError,
 }
+
+
+def outcome(exc: BaseException | None) -> str:
+    """A call's outcome as a short label (metrics, logs): `ok` when `exc` is None."""
+    if exc is None:
+        return "ok"
+    if isinstance(exc, MintedAPIError):
+        labels = {401: "unauthorized", 403: "forbidden", 404: "not_found", 422: "parameter_error"}
+        return labels.get(exc.status, "api_error")
+    if isinstance(exc, MintedUnavailable):
+        return "unavailable"
+    if isinstance(exc, MintedProtocolError):
+        return "protocol_error"
+    return "error"

@@ -9,7 +9,6 @@ only, tagged with a support code that the page shows too.
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -21,6 +20,7 @@ from ..basket import SessionEnded
 from ..deadlines import BodyTimeout
 from ..minted import MintedAPIError, MintedError
 from ..security import security_headers
+from ..telemetry import request_id
 from ..throttle import TooManyRequests
 from .common import NoSession, render, services
 
@@ -38,6 +38,13 @@ ErrorCode = Literal[
     "invalid_request",
     "upstream_unavailable",
     "upstream_refused",
+    "upstream_rejected",
+    "upstream_forbidden",
+    "upstream_not_found",
+    "upstream_bad_answer",
+    "result_token_invalid",
+    "result_token_used",
+    "webhooks_disabled",
     "server_error",
     "too_many_requests",
     "request_timeout",
@@ -69,7 +76,9 @@ def wants_json(request: Request) -> bool:
 
 
 def new_support_code() -> str:
-    return "WVH-" + secrets.token_hex(4).upper()
+    """The support code of an error: derived from the request's id, which every log line
+    of the request carries."""
+    return request_id.support_code()
 
 
 def error_response(

@@ -5,11 +5,22 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from . import launches
+from . import baskets, launches, minted_orders, orders, sales, webhooks
 from .auth import Refused
 from .openapi import Operation, openapi_endpoint
 
-OPERATIONS: list[Operation] = [*launches.OPERATIONS]
+# `/api/v1/orders/lookup` (POST) and `/api/v1/orders/{completion_id}` (GET) share a
+# shape. Starlette matches the method too, but a method neither allows (OPTIONS, PUT) is
+# answered 405 with the `Allow` of the first route whose path matches: the literal path
+# comes first, so `/api/v1/orders/lookup` says `Allow: POST`.
+OPERATIONS: list[Operation] = [
+    *launches.OPERATIONS,
+    *minted_orders.OPERATIONS,
+    *orders.OPERATIONS,
+    *webhooks.OPERATIONS,
+    *baskets.OPERATIONS,
+    *sales.OPERATIONS,
+]
 
 
 def routes() -> list[Route]:

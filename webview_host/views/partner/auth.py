@@ -88,6 +88,23 @@ def invalid(request: Request, fields: dict[str, list[str]]) -> Refused:
     )
 
 
+def _fields_of(exc: ValidationError) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for item in exc.errors(include_input=False, include_url=False):
+        name = ".".join(str(p) for p in item["loc"]) or "body"
+        fields.setdefault(name, []).append(item["msg"])
+    return fields
+
+
+def query(request: Request, model: type[M]) -> M:
+    """The query string as `model` (the last value of a repeated name wins); raises
+    `Refused` (422) naming each bad or unknown parameter."""
+    try:
+        return model.model_validate(dict(request.query_params))
+    except ValidationError as exc:
+        raise invalid(request, _fields_of(exc)) from None
+
+
 async def json_body(request: Request, model: type[M]) -> M:
     """The body as `model`; raises `Refused` with 415, 413 or 422 (fields named)."""
     if not request.headers.get("content-type", "").startswith("application/json"):
@@ -107,11 +124,7 @@ async def json_body(request: Request, model: type[M]) -> M:
     try:
         return model.model_validate_json(body)
     except ValidationError as exc:
-        fields: dict[str, list[str]] = {}
-        for item in exc.errors(include_input=False, include_url=False):
-            name = ".".join(str(p) for p in item["loc"]) or "body"
-            fields.setdefault(name, []).append(item["msg"])
-        raise invalid(request, fields) from None
+        raise invalid(request, _fields_of(exc)) from None
 
 
 async def _read_limited(request: Request, limit: int) -> bytes | None:

@@ -41,7 +41,8 @@ ERROR_SCHEMA: dict[str, Any] = {
 @dataclasses.dataclass(frozen=True)
 class Operation:
     """One partner API operation; `responses` maps status -> (description, model or None
-    for the error body). 401 is added to every operation."""
+    for the error body). 401 is added to every operation. `query` is the model the
+    query string is validated with; its fields become the query parameters."""
 
     path: str
     method: str
@@ -52,6 +53,8 @@ class Operation:
     # A model, or a function of the settings giving the model (validation and document alike).
     request: type[BaseModel] | Callable[[Settings], type[BaseModel]] | None = None
     parameters: tuple[dict[str, Any], ...] = ()
+    description: str = ""
+    query: type[BaseModel] | None = None
 
     def route(self) -> Route:
         return Route(self.path, throttled(self.endpoint), methods=[self.method.upper()])
@@ -63,6 +66,52 @@ def _ref(model: type[BaseModel]) -> dict[str, str]:
 
 def _json(schema: dict[str, Any]) -> dict[str, Any]:
     return {"application/json": {"schema": schema}}
+
+
+def path_parameter(name: str, description: str, pattern: str) -> dict[str, Any]:
+    """A required path parameter, documented with the pattern the view enforces."""
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": description,
+        "schema": {"type": "string", "pattern": pattern},
+    }
+
+
+def _inline(schema: Any, defs: dict[str, Any]) -> Any:
+    """`schema` with its `#/$defs/...` references replaced by the definitions (a parameter's
+    schema has no `$defs` of its own to point into)."""
+    if isinstance(schema, dict):
+        ref = schema.get("$ref", "")
+        if ref.startswith("#/$defs/"):
+            return _inline(defs[ref.removeprefix("#/$defs/")], defs)
+        return {key: _inline(value, defs) for key, value in schema.items()}
+    if isinstance(schema, list):
+        return [_inline(item, defs) for item in schema]
+    return schema
+
+
+def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """The query parameters a model validates, each with its schema and description."""
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
+    required = set(schema.get("required", ()))
+    parameters = []
+    for name, field_schema in schema["properties"].items():
+        described = _inline(dict(field_schema), defs)
+        description = described.pop("description", "")
+        described.pop("title", None)
+        parameters.append(
+            {
+                "name": name,
+                "in": "query",
+                "required": name in required,
+                "description": description,
+                "schema": described,
+            }
+        )
+    return parameters
 
 
 # Answers every partner operation can give, whatever it declares.
@@ -93,8 +142,11 @@ def document(operations: Sequence[Operation], settings: Settings) -> dict[str, A
             "summary": op.summary,
             "responses": responses,
         }
-        if op.parameters:
-            operation["parameters"] = list(op.parameters)
+        if op.description:
+            operation["description"] = op.description
+        parameters = [*op.parameters, *(query_parameters(op.query) if op.query else ())]
+        if parameters:
+            operation["parameters"] = parameters
         if op.request is not None:
             model = op.request if isinstance(op.request, type) else op.request(settings)
             operation["requestBody"] = {"required": True, "content": _json(register(model))}

@@ -1,0 +1,1 @@
+"""`make bench`: real-process load figures, as ratios against baselines measured in the same run."""
