@@ -12,11 +12,12 @@ The token is `URLSafeSerializer` output (itsdangerous, HMAC-SHA256, the
 cookie keys with their own salt, newest key signs): base64url JSON
 `{"completion_id", "state", "nonce", "iat"}`, a dot, the signature. It is not
 a secret and grants nothing; it lets the partner's backend tell a real return
-from a forged deep link. The backend hands it to the order status API, which
-calls `verify` and then records `nonce` as used (the token is one-time: the
-status API keeps the used nonces, e.g. under a UNIQUE key, until `iat` +
-`WVH_RESULT_TOKEN_MAX_AGE`). The query parameters themselves are only hints:
-the status API's answer is the truth.
+from a forged deep link. The backend hands it to the order status API
+(`GET /api/v1/orders/{completion_id}?result_token=...`), which checks it with
+`verify` (through `result_token_check`, the seam `result_tokens.py` declares)
+and records its `nonce` in the ledger until `iat` + `WVH_RESULT_TOKEN_MAX_AGE`,
+so it is accepted once. The query parameters themselves are only hints: the
+status API's answer is the truth.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from urllib.parse import quote, unquote_plus, urlencode
 
 from itsdangerous import BadData, URLSafeSerializer
 
-from .settings import Secret
+from .result_tokens import ResultTokenCheck
+from .settings import Secret, Settings
 
 RESULT_SALT = "wvh.result.v1"
 RESULT_PARAMS = ("completion_id", "state", "result_token")
@@ -130,3 +132,18 @@ def return_link(return_url: str, **params: str) -> str:
     ]
     new_query = "&".join([*kept, urlencode(params, quote_via=quote)])
     return f"{base}?{new_query}{hash_sign}{fragment}"
+
+
+def result_link(return_url: str, completion_id: str, state: str, keys: Sequence[Secret]) -> str:
+    """`return_url` carrying this completion's id, state and a fresh result token."""
+    token = sign_result(keys, completion_id, state)
+    return return_link(return_url, completion_id=completion_id, state=state, result_token=token)
+
+
+def result_token_check(settings: Settings) -> ResultTokenCheck:
+    """What the order status API verifies `?result_token=` with (`result_tokens.py`)."""
+    max_age = settings.result_token_max_age
+    return ResultTokenCheck(
+        verify=lambda token: verify(token, settings.cookie_keys, max_age=max_age),
+        max_age=max_age,
+    )
