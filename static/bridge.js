@@ -73,6 +73,9 @@
     }
     var frame = document.createElement("iframe");
     frame.setAttribute("aria-hidden", "true");
+    // Sandboxed, so a browser never tries to open the scheme (Chromium would hand it to
+    // the system and stop taking input); a WebView's navigation delegate still sees it.
+    frame.setAttribute("sandbox", "");
     frame.tabIndex = -1;
     // One frame per event: two navigations of one frame in a row would cancel each other.
     frame.src = scheme + "://event?type=" + encodeURIComponent(msg.type) + "&seq=" + msg.seq +
@@ -254,9 +257,9 @@
       });
     });
     flush();
-    // Native containers may inject their object late; the session's end comes by the clock.
+    // Native containers may inject their object late; the session's end comes by the clock
+    // (first checked on the first tick, after the page's own ready events).
     setInterval(function () { flush(); watchSession(); }, TICK_MS);
-    watchSession();
   });
 
   Object.defineProperty(window, "WebviewHost", {
