@@ -154,9 +154,9 @@ def test_web_partner_framing_the_shell_gets_events_and_sends_commands(
                     f.id = "intruder"; f.src = src; document.body.appendChild(f); }""",
         f"{stack.sandbox_url}/webview/?token=not-the-customers",
     )
-    expect(app.locator("#intruder")).to_be_attached()
+    # Its page is loaded (and has already posted its own "session.expired" to the shell).
+    expect(app.frame_locator("#intruder").get_by_test_id("webview-expired")).to_be_visible()
     intruder = next(f for f in page.frames if "not-the-customers" in f.url)
-    intruder.wait_for_load_state()
     intruder.evaluate(
         "() => parent.postMessage({source: 'minted-sandbox', v: 1, type: 'checkout'}, '*')"
     )
@@ -223,7 +223,10 @@ def test_commands_refresh_replay_back_and_unknown(
     url, _ = launch()
     shell = Shell(page).open(url)
     shell.wait_ready()
-    app.wait_for_type("basket.updated")
+    app.wait_for(
+        lambda events: {"basket.updated", "webview.loaded"} <= set(types_of(events)),
+        "waiting for the shell's first events",
+    )
 
     receive = "command => window.WebviewHost.receive(command)"
     for unknown in (
