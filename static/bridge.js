@@ -242,14 +242,25 @@
     if (data && typeof data === "object" && data.v === VERSION && data.command) { receive(data.command); }
   });
 
-  document.addEventListener("DOMContentLoaded", function () {
-    started = true;
+  // The events a page declares (data-bridge-emit), raised once per page view.
+  var declared = false;
+  function emitDeclared() {
+    if (declared) { return; }
+    declared = true;
     Array.prototype.forEach.call(document.querySelectorAll("[data-bridge-emit]"), function (el) {
       var data = parse(el.dataset.bridgeData || "{}");
       if (!data) { return; }
       if (el.dataset.bridgeOnce) { emitOnce(el.dataset.bridgeOnce, el.dataset.bridgeEmit, data); }
       else { emit(el.dataset.bridgeEmit, data); }
     });
+  }
+  // A quick tap can leave a page before it is fully loaded (Confirm on the review page):
+  // its events are kept then, and the next page delivers them.
+  window.addEventListener("pagehide", emitDeclared);
+
+  document.addEventListener("DOMContentLoaded", function () {
+    started = true;
+    emitDeclared();
     Array.prototype.forEach.call(document.querySelectorAll("[data-bridge-close]"), function (el) {
       el.addEventListener("click", function (event) {
         event.preventDefault();
