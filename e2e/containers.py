@@ -75,7 +75,7 @@ def validators() -> dict[str, Draft202012Validator]:
 def assert_valid(events: list[dict[str, Any]]) -> None:
     """Each event validates against the schema of its type."""
     for event in events:
-        validator = validators().get(event.get("type"))
+        validator = validators().get(str(event.get("type")))
         assert validator is not None, f"no schema for {event!r}"
         errors = [e.message for e in validator.iter_errors(event)]
         assert not errors, f"{event['type']} #{event.get('seq')}: {errors}"

@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from tests.conftest import (
+from tests.helpers import (
     HOST,
     Clock,
     confirm,
@@ -43,7 +43,7 @@ class _Page(HTMLParser):
         super().__init__()
         self.config: dict[str, Any] = {}
         self.events: list[tuple[str, str | None, dict[str, Any]]] = []
-        self.close: dict[str, str | None] | None = None
+        self.close_control: dict[str, str | None] | None = None
         self.iframe: dict[str, str | None] = {}
         self.feed(html)
 
@@ -57,7 +57,7 @@ class _Page(HTMLParser):
                 (found["data-bridge-emit"] or "", found.get("data-bridge-once"), data)
             )
         if "data-bridge-close" in found:
-            self.close = found
+            self.close_control = found
         if tag == "iframe" and found.get("id") == "webview-frame":
             self.iframe = found
 
@@ -112,7 +112,7 @@ def test_pages_carry_the_bridge_configuration(partner_host: TestClient) -> None:
     assert config["expiry_warning"] == 120
     assert page.iframe["sandbox"] == "allow-scripts allow-same-origin allow-forms"
     assert page.iframe["allow"] == "clipboard-write 'src'"
-    assert page.close is not None, "the shell has a Close control"
+    assert page.close_control is not None, "the shell has a Close control"
     csp = partner_host.get("/shop").headers["content-security-policy"]
     assert "frame-src http://127.0.0.1:8001 bankapp-events:" in csp
     assert f"frame-ancestors 'self' {PARTNER}" in csp
@@ -172,7 +172,7 @@ def test_no_session_page_declares_session_expired_and_offers_close(
     page = page_of(partner_host, "/shop")
     assert page.events == [("session.expired", "session.expired", {"reason": "no_session"})]
     assert_event_valid("session.expired", {"reason": "no_session"}, None)
-    assert page.close is not None
+    assert page.close_control is not None
 
 
 def test_result_links_back_to_the_app_with_a_verifiable_one_time_token(
@@ -183,14 +183,14 @@ def test_result_links_back_to_the_app_with_a_verifiable_one_time_token(
     assert launch.status_code == 201, launch.text
     partner_host.get(launch.json()["launch_url"].removeprefix(HOST))
     shell = page_of(partner_host, "/shop")
-    assert shell.close is not None
-    assert shell.close["href"] == "bankapp://shop/done?x=1", "Close leads back to the app"
+    assert shell.close_control is not None
+    assert shell.close_control["href"] == "bankapp://shop/done?x=1", "Close leads back to the app"
     webview = shell.iframe["src"] or ""
     put_item(sandbox_client, parse_qs(urlsplit(webview).query)["token"][0], "MNT0001", 1)
     location = confirm(partner_host, review_form(partner_host)).headers["location"]
     result = page_of(partner_host, location)
-    assert result.close is not None
-    link = result.close["href"] or ""
+    assert result.close_control is not None
+    link = result.close_control["href"] or ""
     assert link.startswith("bankapp://shop/done?x=1&completion_id=")
     query = parse_qs(urlsplit(link).query)
     assert query["state"] == ["completed"]
@@ -198,7 +198,7 @@ def test_result_links_back_to_the_app_with_a_verifiable_one_time_token(
     claims = verify(query["result_token"][0], keys, max_age=900)
     assert claims is not None
     assert claims.completion_id == query["completion_id"][0] == location.rsplit("/", 1)[1]
-    again = page_of(partner_host, location).close
+    again = page_of(partner_host, location).close_control
     assert again is not None
     second = verify(
         parse_qs(urlsplit(again["href"] or "").query)["result_token"][0], keys, max_age=900
