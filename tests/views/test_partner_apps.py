@@ -19,6 +19,7 @@ from starlette.testclient import TestClient
 
 from tests.helpers import (
     HOST,
+    PARTNER_KEY,
     Clock,
     confirm,
     create_launch,
@@ -205,6 +206,36 @@ def test_result_links_back_to_the_app_with_a_verifiable_one_time_token(
     )
     assert second is not None
     assert second.nonce != claims.nonce, "each page view hands out its own one-time token"
+
+
+def test_the_status_api_accepts_the_result_token_once(
+    partner_host: TestClient, sandbox_client: TestClient
+) -> None:
+    """The partner backend checks the return it got: genuine once, then refused."""
+    launch = create_launch(partner_host, return_url="bankapp://shop/done")
+    partner_host.get(launch.json()["launch_url"].removeprefix(HOST))
+    webview = page_of(partner_host, "/shop").iframe["src"] or ""
+    put_item(sandbox_client, parse_qs(urlsplit(webview).query)["token"][0], "MNT0001", 1)
+    location = confirm(partner_host, review_form(partner_host)).headers["location"]
+    result = page_of(partner_host, location).close_control
+    assert result is not None
+    query = parse_qs(urlsplit(result["href"] or "").query)
+    completion_id, token = query["completion_id"][0], query["result_token"][0]
+    key = {"Authorization": f"Bearer {PARTNER_KEY}"}
+    status = f"/api/v1/orders/{completion_id}"
+    first = partner_host.get(status, params={"result_token": token}, headers=key)
+    assert first.status_code == 200, first.text
+    assert first.json()["result_token"] == {"accepted": True, "state_shown": "completed"}
+    assert first.json()["state"] == "completed"
+    again = partner_host.get(status, params={"result_token": token}, headers=key)
+    assert again.status_code == 409
+    assert again.json()["error"] == "result_token_used"
+    forged = partner_host.get(status, params={"result_token": token[:-3] + "AAA"}, headers=key)
+    assert forged.status_code == 422
+    other = partner_host.get(
+        "/api/v1/orders/not-this-one", params={"result_token": token}, headers=key
+    )
+    assert other.status_code in (404, 422), "a token speaks for its own completion only"
 
 
 def test_harness_is_served_in_sandbox_mode_with_its_own_policy(partner_host: TestClient) -> None:
