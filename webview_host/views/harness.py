@@ -19,18 +19,16 @@ import dataclasses
 import functools
 import json
 import time
-from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from ..resources import package_dir
 from ..security import origin_allowed
 from ..settings import SANDBOX_PARTNER_KEY
 from .common import render, require_session, services
-
-SCHEMA_DIR = Path(__file__).resolve().parent.parent.parent / "static" / "bridge" / "v1"
 
 # The harness frames our own pages; nothing frames the harness.
 HARNESS_CSP = "; ".join(
@@ -50,8 +48,9 @@ HARNESS_CSP = "; ".join(
 def bridge_schemas() -> dict[str, dict[str, Any]]:
     """{"events": {type: schema}, "commands": {type: schema}} from static/bridge/v1."""
     found: dict[str, dict[str, Any]] = {"events": {}, "commands": {}}
+    schema_dir = package_dir("static") / "bridge" / "v1"
     for kind, schemas in found.items():
-        for path in sorted((SCHEMA_DIR / kind).glob("*.schema.json")):
+        for path in sorted((schema_dir / kind).glob("*.schema.json")):
             schemas[path.name.removesuffix(".schema.json")] = json.loads(path.read_text())
     return found
 
