@@ -18,13 +18,14 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from . import results
 from .resources import package_dir
 from .result_tokens import ResultTokenCheck
 from .security import AccessLogMiddleware, SecurityHeadersMiddleware
 from .services import Services, open_services
 from .settings import Settings
 from .telemetry import Metrics, logs
-from .views import api, health, pages, partner, start_over
+from .views import api, bridge, harness, health, pages, partner, start_over
 from .views.errors import HANDLERS
 
 logger = logging.getLogger(__name__)
@@ -51,8 +52,11 @@ def create_app(
             webhook_transport=webhook_transport,
             clock=clock,
             metrics=metrics,
-            result_tokens=result_tokens,
+            # The status API checks the return_url's result tokens the bridge pages sign.
+            result_tokens=result_tokens or results.result_token_check(settings),
         ) as services:
+            # Every page tells bridge.js the partner-app settings and its session.
+            services.templates.context_processors.append(bridge.bridge_context)
             if settings.sandbox_mode:
                 logger.warning(
                     "SANDBOX MODE: Minted calls go to the bundled sandbox at %s with development "
@@ -84,6 +88,8 @@ def create_app(
         Route("/metrics", health.metrics, methods=["GET"]),
         Mount("/static", StaticFiles(directory=package_dir("static")), name="static"),
     ]
+    if settings.sandbox_mode:
+        routes += harness.ROUTES
     return Starlette(
         routes=routes,
         middleware=[

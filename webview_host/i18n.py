@@ -85,6 +85,8 @@ STRINGS: dict[Locale, dict[str, str]] = {
         "error.forbidden": "Bu isteği doğrulayamadık. Lütfen sayfayı yenileyip tekrar deneyin.",
         "error.server": "Beklenmeyen bir hata oluştu. Lütfen tekrar deneyin.",
         "index.body": "Bu mağaza, ortak uygulamanızın içinden açılır.",
+        "common.close": "Kapat",
+        "order.returning": "Uygulamaya dönülüyor…",
     },
     "en": {
         "app.title": "Gold and silver",
@@ -154,6 +156,8 @@ STRINGS: dict[Locale, dict[str, str]] = {
         "error.forbidden": "We could not verify this request. Please reload the page and try again.",
         "error.server": "Something unexpected went wrong. Please try again.",
         "index.body": "This shop opens from inside your partner app.",
+        "common.close": "Close",
+        "order.returning": "Returning to the app…",
     },
 }
 

@@ -14,8 +14,10 @@ the ledger under `launch_id`.
 from __future__ import annotations
 
 import dataclasses
+import math
 import secrets
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from itsdangerous import BadData, URLSafeTimedSerializer
@@ -41,6 +43,9 @@ class CustomerSession:
     token_expires_at: float | None
     csrf: str = dataclasses.field(repr=False)
     return_url: str | None = None
+    # When the session ends (epoch seconds), however often the token is renewed.
+    # Stamped by `SessionStore.save`; None in cookies written before it existed.
+    expires_at: float | None = None
 
     @classmethod
     def new(
@@ -88,10 +93,23 @@ class Signer:
 
 
 class SessionStore:
-    """Reads and writes the session cookie on requests and responses."""
+    """Reads and writes the session cookie on requests and responses.
 
-    def __init__(self, keys: Sequence[Secret], *, max_age: int, secure: bool) -> None:
+    A session lives `max_age` seconds from its first save: `expires_at` is
+    stamped then and kept through token renewals, so the cookie's own
+    (sliding) timestamp never stretches it.
+    """
+
+    def __init__(
+        self,
+        keys: Sequence[Secret],
+        *,
+        max_age: int,
+        secure: bool,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self._signer = Signer(keys, SESSION_SALT, max_age)
+        self._clock = clock
         self.max_age = max_age
         self.secure = secure
         # `__Host-` pins the cookie to this exact host over HTTPS, path /, no Domain.
@@ -102,15 +120,26 @@ class SessionStore:
         if not isinstance(data, dict):
             return None
         try:
-            return CustomerSession(**data)
+            session = CustomerSession(**data)
         except TypeError:
             return None
+        if session.expires_at is not None and session.expires_at <= self._clock():
+            return None
+        return session
+
+    def stamped(self, session: CustomerSession) -> CustomerSession:
+        """The session with its end fixed (`max_age` from now) if it has none yet."""
+        if session.expires_at is not None:
+            return session
+        return dataclasses.replace(session, expires_at=self._clock() + self.max_age)
 
     def save(self, response: Response, session: CustomerSession) -> None:
+        session = self.stamped(session)
+        assert session.expires_at is not None
         response.set_cookie(
             self.cookie_name,
             self._signer.dumps(dataclasses.asdict(session)),
-            max_age=self.max_age,
+            max_age=max(1, math.ceil(session.expires_at - self._clock())),
             path="/",
             secure=self.secure,
             httponly=True,

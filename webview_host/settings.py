@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Literal, cast, get_args
 from urllib.parse import urlsplit
 
+from . import embedding
 from .environment import PREFIX, EnvReader, Secret, SettingsError, origin_of
 from .types import LOCALES, Locale, is_locale
 
@@ -80,6 +81,14 @@ class Settings:
     metrics_token: Secret | None
     minted_max_connections: int = 100
     minted_keepalive_seconds: float = 5.0
+    # Partner apps: the bridge, the Minted iframe's policy, the return_url result.
+    bridge_ios_handler: str = "webviewHost"
+    bridge_android_interface: str = "WebviewHostAndroid"
+    bridge_url_scheme: str | None = None
+    session_expiry_warning: int = 120
+    iframe_sandbox: str = embedding.DEFAULT_IFRAME_SANDBOX
+    iframe_allow: str = embedding.DEFAULT_IFRAME_ALLOW
+    result_token_max_age: int = 900
 
     @property
     def webview_origin(self) -> str:
@@ -168,6 +177,11 @@ class Settings:
                 f"Config '{PREFIX}METRICS' is 'token' but '{PREFIX}METRICS_TOKEN' is missing or "
                 "shorter than 16 characters. Set a long random token for the scraper to send."
             )
+        session_max_age = env.integer("SESSION_MAX_AGE", 3600, minimum=60)  # bounds the warning
+        for scheme in env.text_list("RETURN_URL_SCHEMES", ""):
+            _checked("RETURN_URL_SCHEMES", scheme, embedding.app_scheme)
+        url_scheme = env.text("BRIDGE_URL_SCHEME", "")
+        same_origin = origin_of(template.replace("{token}", "t")) == origin_of(public_url)
         return cls(
             sandbox_mode=sandbox_mode,
             minted_base_url=base_url.rstrip("/"),
@@ -212,4 +226,42 @@ class Settings:
             metrics_token=Secret(metrics_token) if metrics_token else None,
             minted_max_connections=env.integer("MINTED_MAX_CONNECTIONS", 100, minimum=1),
             minted_keepalive_seconds=float(env.decimal("MINTED_KEEPALIVE_SECONDS", "5")),
+            bridge_ios_handler=_checked(
+                "BRIDGE_IOS_HANDLER",
+                env.text("BRIDGE_IOS_HANDLER", "webviewHost"),
+                embedding.js_identifier,
+            ),
+            bridge_android_interface=_checked(
+                "BRIDGE_ANDROID_INTERFACE",
+                env.text("BRIDGE_ANDROID_INTERFACE", "WebviewHostAndroid"),
+                embedding.js_identifier,
+            ),
+            bridge_url_scheme=_checked("BRIDGE_URL_SCHEME", url_scheme, embedding.app_scheme)
+            if url_scheme
+            else None,
+            session_expiry_warning=env.integer(
+                "SESSION_EXPIRY_WARNING",
+                min(120, session_max_age // 2),
+                minimum=1,
+                maximum=session_max_age - 1,
+            ),
+            iframe_sandbox=_checked(
+                "IFRAME_SANDBOX",
+                env.text("IFRAME_SANDBOX", embedding.DEFAULT_IFRAME_SANDBOX),
+                lambda value: embedding.iframe_sandbox(value, same_origin_as_host=same_origin),
+            ),
+            iframe_allow=_checked(
+                "IFRAME_ALLOW",
+                env.text("IFRAME_ALLOW", embedding.DEFAULT_IFRAME_ALLOW),
+                embedding.iframe_allow,
+            ),
+            result_token_max_age=env.integer("RESULT_TOKEN_MAX_AGE", 900, minimum=60),
         )
+
+
+def _checked(name: str, value: str, check: Callable[[str], str]) -> str:
+    """`check(value)`, its `ValueError` turned into a sentence naming the variable."""
+    try:
+        return check(value)
+    except ValueError as exc:
+        raise SettingsError(f"Config '{PREFIX}{name}' has value {value!r}. {exc}") from None
