@@ -46,9 +46,9 @@ e2e: $(STAMP)  ## the Playwright flows in real Chromium (starts host + sandbox i
 	scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest e2e $(ARGS)
 
-e2e-repeat: $(STAMP)  ## the e2e suite N times in a row (flake budget: 0 failures), e.g. make e2e-repeat N=20
+e2e-repeat: $(STAMP)  ## the e2e suite N times in a row (flake budget: 0 failures), e.g. make e2e-repeat N=20 ARGS="-k bridge"
 	scripts/ensure-chromium.sh
-	$(BIN)/python scripts/repeat.py $(N) $(BIN)/python -m pytest e2e -q
+	$(BIN)/python scripts/repeat.py $(N) $(BIN)/python -m pytest e2e -q $(ARGS)
 
 bench: $(STAMP)  ## real-process load figures (wrk), as ratios to baselines in the same run; e.g. ARGS=--quick
 	scripts/ensure-wrk.sh

@@ -67,6 +67,9 @@ class Stack:
     sandbox_url: str | None
     partner_key: str
     servers: tuple[Server, ...] = ()
+    # An allowed partner origin no server answers on: tests serve its pages with
+    # Playwright's routing (a web partner framing the shell, a return_url).
+    partner_origin: str | None = None
 
     def server_output(self) -> str:
         return "\n".join(f"--- {s.name} ---\n{s.output()}" for s in self.servers)
@@ -85,6 +88,7 @@ def stack(pytestconfig: pytest.Config) -> Iterator[Stack]:
         return
     data = Path(tempfile.mkdtemp(prefix="wvh-e2e-"))
     host_port, sandbox_port = free_port(), free_port()
+    partner_origin = f"http://127.0.0.1:{free_port()}"
     env = stack_env(
         host_port,
         sandbox_port,
@@ -93,6 +97,11 @@ def stack(pytestconfig: pytest.Config) -> Iterator[Stack]:
         WVH_LAUNCH_TTL="8",  # short, so the expiry scenario waits seconds, not a minute
         WVH_MINTED_TIMEOUT="2",
         WVH_PENDING_STALE_SECONDS="7",
+        WVH_PARTNER_ORIGINS=partner_origin,
+        WVH_RETURN_URL_SCHEMES="bankapp",
+        # The URL-scheme channel's hidden frames ride along in every scenario, as they
+        # would for a partner whose container watches navigations.
+        WVH_BRIDGE_URL_SCHEME="wvhbridge",
         # Every scenario launches from 127.0.0.1; the launch limit per address is tested apart.
         WVH_LIMIT_LAUNCH="600/minute",
     )
@@ -100,7 +109,7 @@ def stack(pytestconfig: pytest.Config) -> Iterator[Stack]:
         running("sandbox", SANDBOX_FACTORY, env, sandbox_port) as sandbox,
         running("host", HOST_FACTORY, env, host_port) as host,
     ):
-        yield Stack(host.url, sandbox.url, DEV_PARTNER_KEY, (sandbox, host))
+        yield Stack(host.url, sandbox.url, DEV_PARTNER_KEY, (sandbox, host), partner_origin)
     shutil.rmtree(data, ignore_errors=True)
 
 
@@ -126,6 +135,17 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 @pytest.fixture
+def partner_origin(stack: Stack, request: pytest.FixtureRequest) -> str:
+    """The partner origin the stack under test allows (framing, return_url)."""
+    if stack.partner_origin is None:
+        raise pytest.UsageError(
+            f"{request.node.nodeid} needs the local stack (an allowed partner origin it can "
+            "serve); deselect it with -m 'not sandbox' against a deployment."
+        )
+    return stack.partner_origin
+
+
+@pytest.fixture
 def control(stack: Stack, request: pytest.FixtureRequest) -> Iterator[SandboxControl]:
     if stack.sandbox_url is None:
         raise pytest.UsageError(
@@ -144,7 +164,7 @@ def new_customer(**changes: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def launch(stack: Stack) -> Any:
-    """Create a launch link: `launch(locale="en", customer=None) -> (url, customer)`."""
+    """Create a launch link: `launch(locale="en", customer=None, **extra) -> (url, customer)`."""
 
     def create(
         locale: str = "en", customer: dict[str, Any] | None = None, **extra: Any

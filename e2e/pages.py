@@ -16,9 +16,9 @@ TIMEOUT = 15_000
 class Webview:
     """The Minted (sandbox) webview inside the shell's iframe."""
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page, root: Page | FrameLocator | None = None) -> None:
         self.page = page
-        self.frame: FrameLocator = page.frame_locator('[data-testid="webview-frame"]')
+        self.frame: FrameLocator = (root or page).frame_locator('[data-testid="webview-frame"]')
 
     def wait_idle(self) -> None:
         expect(self.frame.locator("body")).to_have_attribute("data-state", "idle", timeout=TIMEOUT)
@@ -54,11 +54,15 @@ class Webview:
 
 
 class Shell:
-    """Our page around the webview: basket bar, countdown, watchdog."""
+    """Our page around the webview: basket bar, countdown, watchdog.
 
-    def __init__(self, page: Page) -> None:
+    `root` is the frame the shell is in when a partner page (or the harness) frames it.
+    """
+
+    def __init__(self, page: Page, root: Page | FrameLocator | None = None) -> None:
         self.page = page
-        self.webview = Webview(page)
+        self.root = root or page
+        self.webview = Webview(page, self.root)
 
     def open(self, launch_url: str) -> Shell:
         self.page.goto(launch_url)
@@ -66,19 +70,22 @@ class Shell:
         return self
 
     def wait_ready(self) -> None:
-        expect(self.page.locator("#shell")).to_have_attribute(
+        expect(self.root.locator("#shell")).to_have_attribute(
             "data-state", "ready", timeout=TIMEOUT
         )
         self.webview.wait_idle()
 
     def count(self) -> Locator:
-        return self.page.get_by_test_id("basket-count")
+        return self.root.get_by_test_id("basket-count")
 
     def total(self) -> Locator:
-        return self.page.get_by_test_id("basket-total")
+        return self.root.get_by_test_id("basket-total")
 
     def countdown(self) -> Locator:
-        return self.page.get_by_test_id("pricefix-countdown")
+        return self.root.get_by_test_id("pricefix-countdown")
+
+    def close_button(self) -> Locator:
+        return self.root.get_by_test_id("close-button")
 
     def expect_count(self, count: int) -> None:
         expect(self.count()).to_have_text(str(count), timeout=TIMEOUT)
@@ -138,3 +145,47 @@ class Result:
 
     def support_code(self) -> str:
         return self.page.get_by_test_id("support-code").inner_text()
+
+
+class Harness:
+    """The partner-app harness (/dev/partner-app): a launch form, the app's frame, the log."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.root = page.locator("#harness")
+        self.app = page.frame_locator('[data-testid="app-frame"]')
+        self.shell = Shell(page, self.app)
+
+    def open(self) -> Harness:
+        self.page.goto("/dev/partner-app")
+        expect(self.root).to_have_attribute("data-schemas", "loaded", timeout=TIMEOUT)
+        return self
+
+    def launch(self, transport: str, **fields: str) -> Shell:
+        self.page.get_by_test_id("transport").select_option(transport)
+        for name, value in fields.items():
+            self.page.locator(f'#launch-form [name="{name}"]').fill(value)
+        self.page.get_by_test_id("launch-button").click()
+        expect(self.root).to_have_attribute("data-state", "running", timeout=TIMEOUT)
+        self.shell.wait_ready()
+        return self.shell
+
+    def rows(self) -> Locator:
+        return self.page.get_by_test_id("event-row")
+
+    def row(self, event_type: str) -> Locator:
+        return self.page.locator(f'[data-testid="event-row"][data-type="{event_type}"]')
+
+    def wait_for(self, event_type: str, count: int = 1) -> None:
+        expect(self.row(event_type)).to_have_count(count, timeout=TIMEOUT)
+
+    def types(self) -> list[str]:
+        return [t or "" for t in self.rows().evaluate_all("rows => rows.map(r => r.dataset.type)")]
+
+    def expect_clean_log(self) -> None:
+        """Every event valid against its schema, numbered in order, none repeated."""
+        expect(self.page.get_by_test_id("log-summary")).to_have_attribute("data-ok", "true")
+        expect(self.page.locator('[data-testid="event-row"][data-valid="false"]')).to_have_count(0)
+        expect(self.page.locator('[data-testid="event-row"][data-in-order="false"]')).to_have_count(
+            0
+        )

@@ -1,7 +1,13 @@
 // Review page: one submit per tap (always), and, when the basket has a price fix,
 // a live countdown that disables Confirm at zero and reloads once prices refresh.
+// Never a stale Confirm from history, nor after the session has ended.
 (function () {
   "use strict";
+  // Back/forward cache: a restored page may show a Confirm the server no longer offers.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) { window.location.reload(); }
+  });
+  document.addEventListener("webviewhost:session-expired", function () { window.location.reload(); });
   var review = document.getElementById("review");
   var form = document.getElementById("confirm-form");
 

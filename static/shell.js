@@ -2,10 +2,14 @@
 // loading watchdog, and messages from the webview (origin and source checked).
 // Loaded in <head> so the iframe's load event cannot be missed.
 // #shell[data-state] is "loading" | "ready" | "error": tests wait on it.
+// Tells the partner app (bridge.js) shell.ready, webview.loaded, webview.load_timeout,
+// basket.updated and session.expired.
 (function () {
   "use strict";
   var shell, frame, countdown, fixAt = null, fixRemaining = null, nextUpdate = null;
   var frameLoaded = false, timedOut = false, watchdog = null, inflight = null, refreshTimer = null;
+  var frameStartedAt = Date.now();
+  var bridge = window.WebviewHost.page;
 
   function $(id) { return document.getElementById(id); }
 
@@ -25,11 +29,13 @@
     $("frame-loading").hidden = true;
     $("error-panel").hidden = true;
     setState("ready");
+    bridge.emit("webview.loaded", { elapsed_ms: Math.max(0, Date.now() - frameStartedAt) });
   }
 
   function startWatchdog() {
     frameLoaded = false;
     timedOut = false;
+    frameStartedAt = Date.now();
     clearTimeout(watchdog);
     watchdog = setTimeout(function () {
       if (frameLoaded) { return; }
@@ -38,6 +44,7 @@
       $("error-panel").hidden = false;
       setState("error");
       $("retry-button").focus();
+      bridge.emit("webview.load_timeout", { timeout_seconds: Number(shell.dataset.watchdog) });
     }, Number(shell.dataset.watchdog) * 1000);
   }
 
@@ -74,7 +81,7 @@
     shell.dataset.basket = "loading";
     inflight = fetch("/api/basket", { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) {
-        if (r.status === 401) { window.location.reload(); return null; }
+        if (r.status === 401) { bridge.sessionExpired("no_session"); return null; }
         if (!r.ok) { throw new Error("basket " + r.status); }
         return r.json();
       })
@@ -88,6 +95,9 @@
         nextUpdate = data.pricefix ? data.pricefix.next_update : null;
         fixAt = Date.now();
         renderCountdown();
+        bridge.emitOnChange("basket.updated", {
+          item_count: data.item_count, total: data.total, currency: data.currency
+        });
         if (data.webview_url) { frame.src = data.webview_url; startWatchdog(); }
       })
       .catch(function () { $("basket-error").hidden = false; })
@@ -115,6 +125,7 @@
     frame = $("webview-frame");
     countdown = $("pricefix-countdown");
     if (!shell || !frame) { return; }
+    bridge.emit("shell.ready", { locale: shell.dataset.lang });
     $("retry-button").addEventListener("click", retryFrame);
     $("review-button").addEventListener("click", function (event) {
       if (this.getAttribute("aria-disabled") === "true") { event.preventDefault(); }
@@ -124,6 +135,15 @@
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "visible") { refreshBasket(); }
     });
+    // The app's refresh command: re-read the basket (and retry a frame that failed).
+    document.addEventListener("webviewhost:command", function (event) {
+      if (event.detail.type !== "refresh") { return; }
+      event.preventDefault();
+      if (shell.dataset.state === "error") { retryFrame(); }
+      refreshBasket();
+    });
+    // The session is over: show the page that says so (its Close control leads out).
+    document.addEventListener("webviewhost:session-expired", function () { window.location.reload(); });
     setInterval(renderCountdown, 1000);
     if (frameLoaded) { showFrame(); } else { startWatchdog(); }
     refreshBasket();

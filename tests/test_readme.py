@@ -11,7 +11,12 @@ ROOT = Path(__file__).resolve().parents[1]
 def settings_read() -> set[str]:
     """Every `WVH_*` variable the host's and the sandbox's settings read."""
     names: set[str] = set()
-    for module in ("webview_host/settings.py", "webview_host/sandbox/settings.py"):
+    # throttle.py reads the limits' settings for `Settings` (settings.py stays under 300 lines).
+    for module in (
+        "webview_host/settings.py",
+        "webview_host/throttle.py",
+        "webview_host/sandbox/settings.py",
+    ):
         text = (ROOT / module).read_text()
         names |= set(re.findall(r'env\.\w+\(\s*"([A-Z0-9_]+)"', text))
     return {f"WVH_{name}" for name in names}

@@ -56,14 +56,30 @@ def test_tokens_match_in_constant_time_and_only_strings() -> None:
 
 
 def test_csp_names_the_webview_and_partner_origins() -> None:
-    none = content_security_policy(make_settings())
-    assert "frame-ancestors 'none'" in none
-    assert "frame-src http://127.0.0.1:8001" in none
-    assert "script-src" not in none, "default-src 'self' covers scripts: no inline, no eval"
+    sandbox = content_security_policy(make_settings())
+    assert "frame-ancestors 'self'" in sandbox, "sandbox mode: the partner-app harness frames us"
+    assert "frame-src http://127.0.0.1:8001" in sandbox
+    assert "script-src" not in sandbox, "default-src 'self' covers scripts: no inline, no eval"
     partners = content_security_policy(
         make_settings(partner_origins="https://bank.example, https://app.bank.example/x")
     )
-    assert "frame-ancestors https://bank.example https://app.bank.example" in partners
+    assert "frame-ancestors 'self' https://bank.example https://app.bank.example" in partners
+    real = make_settings(
+        sandbox="0",
+        public_url="https://shop.example",
+        minted_base_url="https://api.minted.example",
+        minted_username="partner",
+        minted_password="s3cret-password",
+        webview_url_template="https://webview.minted.example/?token={token}",
+        cookie_keys="Vx0rK3qf9Lr7yBz2N4cT8wPa6mJ1sHd5uGe0kQiWoYn",
+        partner_keys="pk_Jt7Hw2Lm9Qx4Rb6Nc1Vz8Kd3Fs5Gy0Ua2Ee7Oi4P",
+    )
+    assert "frame-ancestors 'none'" in content_security_policy(real), "nothing frames us"
+
+
+def test_csp_lets_the_bridge_url_scheme_channel_navigate_its_frames() -> None:
+    csp = content_security_policy(make_settings(bridge_url_scheme="bankapp-events"))
+    assert "frame-src http://127.0.0.1:8001 bankapp-events:" in csp
 
 
 def app(public_url: str = PUBLIC) -> Starlette:

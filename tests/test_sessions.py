@@ -4,6 +4,7 @@ the Minted token cannot be read from the cookie."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import time
 
 import pytest
@@ -57,7 +58,9 @@ def test_round_trip_and_cookie_attributes() -> None:
     assert "samesite=lax" in header
     assert "max-age=600" in header
     name, value = cookie_value(response)
-    assert store.load(request_with(name, value)) == original
+    loaded = store.load(request_with(name, value))
+    assert loaded is not None
+    assert dataclasses.replace(loaded, expires_at=None) == original
 
 
 def test_secure_cookie_uses_host_prefix() -> None:
@@ -152,3 +155,36 @@ def test_session_repr_hides_token_and_csrf() -> None:
     text = repr(session())
     assert "T" * 32 not in text
     assert "csrf" not in text
+
+
+def test_session_ends_at_its_first_save_however_often_it_is_saved_again() -> None:
+    """Token renewals re-save the cookie; the session still ends `max_age` after it began."""
+    now = [time.time()]
+    store = SessionStore([NEW], max_age=600, secure=False, clock=lambda: now[0])
+    first = Response()
+    store.save(first, session())
+    name, value = cookie_value(first)
+    loaded = store.load(request_with(name, value))
+    assert loaded is not None
+    assert loaded.expires_at == pytest.approx(now[0] + 600)
+    now[0] += 500
+    renewed = Response()
+    store.save(renewed, loaded.with_token("U" * 32, None))
+    assert "max-age=100" in renewed.headers["set-cookie"].lower()
+    _, renewed_value = cookie_value(renewed)
+    again = store.load(request_with(name, renewed_value))
+    assert again is not None
+    assert again.expires_at == loaded.expires_at
+    now[0] += 101
+    assert store.load(request_with(name, renewed_value)) is None
+
+
+def test_cookie_from_before_expires_at_existed_still_loads() -> None:
+    fields = dataclasses.asdict(session())
+    del fields["expires_at"]
+    old = Sealer([NEW], SESSION_SALT, 600).seal(fields)
+    store = SessionStore([NEW], max_age=600, secure=False)
+    loaded = store.load(request_with(store.cookie_name, old))
+    assert loaded is not None
+    assert loaded.expires_at is None
+    assert store.stamped(loaded).expires_at is not None, "its next save gives it an end"

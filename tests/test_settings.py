@@ -244,3 +244,82 @@ def test_production_refuses_weak_webhook_secrets(secrets_value: str, message: st
     assert "WVH_WEBHOOK_URL" in refusal(
         WVH_WEBHOOK_URL="http://partner.example/hook", WVH_WEBHOOK_SECRETS=HOOK_NEW
     )
+
+
+# --- partner apps: bridge names, schemes, the Minted iframe's sandbox and allow lists -------
+
+
+def test_partner_app_defaults_are_safe() -> None:
+    settings = Settings.from_env(REAL)
+    assert settings.bridge_ios_handler == "webviewHost"
+    assert settings.bridge_android_interface == "WebviewHostAndroid"
+    assert settings.bridge_url_scheme is None, "the URL-scheme channel is opt-in"
+    assert settings.iframe_sandbox == "allow-scripts allow-same-origin allow-forms"
+    assert settings.iframe_allow == "", "no feature is delegated to the webview by default"
+    assert settings.session_expiry_warning == 120
+    assert settings.result_token_max_age == 900
+
+
+def test_partner_app_values_are_normalised() -> None:
+    settings = Settings.from_env(
+        {
+            **REAL,
+            "WVH_BRIDGE_IOS_HANDLER": "bankBridge",
+            "WVH_BRIDGE_ANDROID_INTERFACE": "$Bank_Bridge2",
+            "WVH_BRIDGE_URL_SCHEME": "BankApp-Events://",
+            "WVH_RETURN_URL_SCHEMES": "BankApp, bank.app+v2",
+            "WVH_IFRAME_SANDBOX": "allow-scripts  ALLOW-FORMS allow-scripts allow-popups",
+            "WVH_IFRAME_ALLOW": "payment 'src' ; clipboard-write https://webview.example.com;",
+            "WVH_SESSION_MAX_AGE": "600",
+        }
+    )
+    assert settings.bridge_ios_handler == "bankBridge"
+    assert settings.bridge_android_interface == "$Bank_Bridge2"
+    assert settings.bridge_url_scheme == "bankapp-events"
+    assert settings.return_url_schemes == ("bankapp", "bank.app+v2")
+    assert settings.iframe_sandbox == "allow-scripts allow-forms allow-popups"
+    assert settings.iframe_allow == "payment 'src'; clipboard-write https://webview.example.com"
+    assert settings.session_expiry_warning == 120
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("WVH_BRIDGE_IOS_HANDLER", "1handler", "JavaScript identifier"),
+        ("WVH_BRIDGE_IOS_HANDLER", "my-handler", "JavaScript identifier"),
+        ("WVH_BRIDGE_IOS_HANDLER", "class", "JavaScript identifier"),
+        ("WVH_BRIDGE_IOS_HANDLER", "webkit", "would shadow a window property"),
+        ("WVH_BRIDGE_ANDROID_INTERFACE", "ReactNativeWebView", "would shadow a window property"),
+        ("WVH_BRIDGE_ANDROID_INTERFACE", "WebviewHost", "would shadow a window property"),
+        ("WVH_BRIDGE_ANDROID_INTERFACE", "a" * 65, "JavaScript identifier"),
+        ("WVH_BRIDGE_URL_SCHEME", "https", "not an app's own scheme"),
+        ("WVH_BRIDGE_URL_SCHEME", "javascript:", "not an app's own scheme"),
+        ("WVH_BRIDGE_URL_SCHEME", "bank app", "must be a URL scheme"),
+        ("WVH_BRIDGE_URL_SCHEME", "9bank", "must be a URL scheme"),
+        ("WVH_RETURN_URL_SCHEMES", "bankapp,javascript", "not an app's own scheme"),
+        ("WVH_RETURN_URL_SCHEMES", "data", "not an app's own scheme"),
+        ("WVH_IFRAME_SANDBOX", "allow-scripts allow-scirpts", "not an iframe sandbox token"),
+        ("WVH_IFRAME_SANDBOX", "allow-scripts allow-top-navigation", "is refused"),
+        ("WVH_IFRAME_SANDBOX", "allow-forms allow-same-origin", "must contain allow-scripts"),
+        ("WVH_IFRAME_ALLOW", "camera *", "delegates the feature to any page"),
+        ("WVH_IFRAME_ALLOW", "payment https://pay.example/path", "neither 'self'"),
+        ("WVH_IFRAME_ALLOW", "payment self", "neither 'self'"),
+        ("WVH_IFRAME_ALLOW", "Payment!", "not a Permissions Policy feature"),
+        ("WVH_SESSION_EXPIRY_WARNING", "3600", "between 1 and 3599"),
+        ("WVH_SESSION_EXPIRY_WARNING", "0", "between 1 and 3599"),
+        ("WVH_RESULT_TOKEN_MAX_AGE", "10", "at least 60"),
+    ],
+)
+def test_malformed_partner_app_values_are_named(name: str, value: str, message: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({**REAL, name: value})
+    assert name in str(caught.value)
+    assert message in str(caught.value)
+
+
+def test_sandbox_may_not_be_escapable_when_the_webview_shares_the_hosts_origin() -> None:
+    same_origin = {**REAL, "WVH_WEBVIEW_URL_TEMPLATE": "https://shop.partner.example/w?t={token}"}
+    with pytest.raises(SettingsError, match="could remove its own sandbox"):
+        Settings.from_env(same_origin)
+    settings = Settings.from_env({**same_origin, "WVH_IFRAME_SANDBOX": "allow-scripts"})
+    assert settings.iframe_sandbox == "allow-scripts"

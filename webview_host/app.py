@@ -18,6 +18,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from . import results
 from .deadlines import BodyDeadlineMiddleware
 from .resources import package_dir
 from .result_tokens import ResultTokenCheck
@@ -25,7 +26,7 @@ from .security import AccessLogMiddleware, SecurityHeadersMiddleware
 from .services import Services, open_services
 from .settings import Settings, SettingsError
 from .telemetry import Metrics, logs
-from .views import api, health, launch, pages, partner, start_over
+from .views import api, bridge, harness, health, launch, pages, partner, start_over
 from .views.errors import HANDLERS
 
 logger = logging.getLogger(__name__)
@@ -52,8 +53,11 @@ def create_app(
             webhook_transport=webhook_transport,
             clock=clock,
             metrics=metrics,
-            result_tokens=result_tokens,
+            # The status API checks the return_url's result tokens the bridge pages sign.
+            result_tokens=result_tokens or results.result_token_check(settings),
         ) as services:
+            # Every page tells bridge.js the partner-app settings and its session.
+            services.templates.context_processors.append(bridge.bridge_context)
             if settings.sandbox_mode:
                 logger.warning(
                     "SANDBOX MODE (WVH_SANDBOX=1): Minted calls go to %s with development "
@@ -87,6 +91,8 @@ def create_app(
         Route("/metrics", health.metrics, methods=["GET"]),
         Mount("/static", StaticFiles(directory=package_dir("static")), name="static"),
     ]
+    if settings.sandbox_mode:
+        routes += harness.ROUTES
     return Starlette(
         routes=routes,
         middleware=[

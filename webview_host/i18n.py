@@ -92,6 +92,8 @@ STRINGS: dict[Locale, dict[str, str]] = {
         "launch.switch_confirm": "Yeni oturumla devam et",
         "launch.switch_keep": "Açık oturumda kal",
         "index.body": "Bu mağaza, ortak uygulamanızın içinden açılır.",
+        "common.close": "Kapat",
+        "order.returning": "Uygulamaya dönülüyor…",
     },
     "en": {
         "app.title": "Gold and silver",
@@ -168,6 +170,8 @@ STRINGS: dict[Locale, dict[str, str]] = {
         "launch.switch_confirm": "Continue with the new session",
         "launch.switch_keep": "Stay in the open session",
         "index.body": "This shop opens from inside your partner app.",
+        "common.close": "Close",
+        "order.returning": "Returning to the app…",
     },
 }
 

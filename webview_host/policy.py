@@ -110,25 +110,3 @@ def refusals(
                 "could then forge customers' cookies. Give each its own random keys."
             )
     return found
-
-
-# Schemes that are no app's own: web, script, data and platform schemes. A return_url with one
-# of them would run script (javascript:, data:), leave the app (http:) or open other apps.
-NOT_APP_SCHEMES: Final = frozenset(
-    {
-        "http", "https", "javascript", "vbscript", "data", "blob", "file", "filesystem",
-        "about", "ftp", "ws", "wss", "intent", "content", "mailto", "tel", "sms",
-    }
-)  # fmt: skip
-_SCHEME_CHARS: Final = frozenset(string.ascii_lowercase + string.digits + "+-.")
-
-
-def scheme_problem(scheme: str) -> str | None:
-    """Why `scheme` cannot be a `return_url` app scheme, or None when it can."""
-    if not scheme or not scheme[0].isascii() or not scheme[0].isalpha():
-        return "is not a URL scheme (a letter, then letters, digits, '+', '-' or '.')"
-    if not set(scheme) <= _SCHEME_CHARS:
-        return "is not a URL scheme (a letter, then letters, digits, '+', '-' or '.')"
-    if scheme in NOT_APP_SCHEMES:
-        return "is a web, script or system scheme, not an app's own (e.g. bankapp)"
-    return None

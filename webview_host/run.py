@@ -99,6 +99,8 @@ def _banner(settings: Settings) -> None:
         key = settings.partner_keys[0].reveal()
         lines += [
             f"  Minted sandbox http://127.0.0.1:{settings.sandbox_port}  (sandbox mode)",
+            f"  Partner app    {settings.public_url}/dev/partner-app  (harness: launch, buy, "
+            "watch the bridge events)",
             "",
             "  Create a launch link, then open launch_url in a browser:",
             "",

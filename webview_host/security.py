@@ -31,10 +31,17 @@ logger = logging.getLogger("webview_host.access")
 
 def content_security_policy(settings: Settings) -> str:
     ancestors = " ".join(settings.partner_origins) or "'none'"
+    if settings.sandbox_mode:
+        # The partner-app harness (/dev/partner-app) frames our pages from our own origin.
+        ancestors = " ".join(("'self'", *settings.partner_origins))
+    frames = settings.webview_origin
+    if settings.bridge_url_scheme:
+        # bridge.js's URL-scheme channel navigates hidden frames to <scheme>://event?...
+        frames += f" {settings.bridge_url_scheme}:"
     return "; ".join(
         (
             "default-src 'self'",
-            f"frame-src {settings.webview_origin}",
+            f"frame-src {frames}",
             "img-src 'self' data:",
             "object-src 'none'",
             "base-uri 'none'",

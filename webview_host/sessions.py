@@ -19,8 +19,10 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
+import math
 import secrets
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -49,6 +51,9 @@ class CustomerSession:
     token_expires_at: float | None
     csrf: str = dataclasses.field(repr=False)
     return_url: str | None = None
+    # When the session ends (epoch seconds), however often the token is renewed.
+    # Stamped by `SessionStore.save`; None in cookies written before it existed.
+    expires_at: float | None = None
     # Opened inside a partner's cross-site frame: the cookie is then SameSite=None and
     # Partitioned (kept for that partner site only), as a Lax cookie is never sent there.
     framed: bool = False
@@ -131,10 +136,23 @@ def _fernet(key: Secret, purpose: str) -> Fernet:
 
 
 class SessionStore:
-    """Reads and writes the session cookie on requests and responses."""
+    """Reads and writes the session cookie on requests and responses.
 
-    def __init__(self, keys: Sequence[Secret], *, max_age: int, secure: bool) -> None:
+    A session lives `max_age` seconds from its first save: `expires_at` is
+    stamped then and kept through token renewals, so the cookie's own
+    (sliding) timestamp never stretches it.
+    """
+
+    def __init__(
+        self,
+        keys: Sequence[Secret],
+        *,
+        max_age: int,
+        secure: bool,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self._sealer = Sealer(keys, SESSION_SALT, max_age)
+        self._clock = clock
         self.max_age = max_age
         self.secure = secure
         # `__Host-` pins the cookie to this exact host over HTTPS, path /, no Domain.
@@ -145,25 +163,36 @@ class SessionStore:
         if not isinstance(data, dict):
             return None
         try:
-            return CustomerSession(**data)
+            session = CustomerSession(**data)
         except TypeError:
             return None
+        if session.expires_at is not None and session.expires_at <= self._clock():
+            return None
+        return session
+
+    def stamped(self, session: CustomerSession) -> CustomerSession:
+        """The session with its end fixed (`max_age` from now) if it has none yet."""
+        if session.expires_at is not None:
+            return session
+        return dataclasses.replace(session, expires_at=self._clock() + self.max_age)
 
     def save(self, response: Response, session: CustomerSession) -> None:
-        self._set(response, self._sealer.seal(dataclasses.asdict(session)), session.framed)
+        session = self.stamped(session)
+        assert session.expires_at is not None
+        max_age = max(1, math.ceil(session.expires_at - self._clock()))
+        sealed = self._sealer.seal(dataclasses.asdict(session))
+        self._set(response, sealed, session.framed, max_age)
 
     def clear(self, response: Response, *, framed: bool = False) -> None:
         """Delete the cookie; a framed one lives in the partner's partition, so the deletion
         must be partitioned too."""
-        self._set(response, "", framed, max_age=0)
+        self._set(response, "", framed, 0)
 
-    def _set(
-        self, response: Response, value: str, framed: bool, max_age: int | None = None
-    ) -> None:
+    def _set(self, response: Response, value: str, framed: bool, max_age: int) -> None:
         response.set_cookie(
             self.cookie_name,
             value,
-            max_age=self.max_age if max_age is None else max_age,
+            max_age=max_age,
             path="/",
             # SameSite=None demands Secure; browsers accept it on http only from localhost.
             secure=self.secure or framed,

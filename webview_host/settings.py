@@ -4,23 +4,20 @@
 settings from a plain dict. A missing or malformed value raises `SettingsError`
 with a sentence that names the variable and says what to do.
 
-Sandbox mode is an explicit opt-in, `WVH_SANDBOX=1` (`make run` and the tests
-set it): the host talks to the bundled Minted sandbox on `WVH_SANDBOX_PORT`
-unless `WVH_MINTED_BASE_URL` says otherwise, and documented development
-defaults fill in the credentials, the partner key and the cookie key. Outside
-it every URL must be https and every key strong and unpublished (`policy.py`);
-all refusals are reported together, one sentence each.
+Sandbox mode is an explicit opt-in, `WVH_SANDBOX=1`: the bundled sandbox and
+documented development defaults. Outside it, `policy.py` refuses http URLs and
+weak or published keys, every refusal reported together, one sentence each.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Literal, cast, get_args
 from urllib.parse import urlsplit
 
-from . import policy
+from . import embedding, policy
 from .environment import PREFIX, EnvReader, Secret, SettingsError, origin_of
 from .policy import (
     SANDBOX_COOKIE_KEY,
@@ -29,7 +26,7 @@ from .policy import (
     SANDBOX_USERNAME,
     SANDBOX_WEBHOOK_SECRET,
 )
-from .throttle import parse_rule
+from .throttle import limit_settings
 from .types import LOCALES, Locale, is_locale
 
 # The reading machinery is re-exported: callers import everything settings from here.
@@ -94,6 +91,14 @@ class Settings:
     body_timeout: float
     minted_max_connections: int = 100
     minted_keepalive_seconds: float = 5.0
+    # Partner apps: the bridge, the Minted iframe's policy, the return_url result.
+    bridge_ios_handler: str = "webviewHost"
+    bridge_android_interface: str = "WebviewHostAndroid"
+    bridge_url_scheme: str | None = None
+    session_expiry_warning: int = 120
+    iframe_sandbox: str = embedding.DEFAULT_IFRAME_SANDBOX
+    iframe_allow: str = embedding.DEFAULT_IFRAME_ALLOW
+    result_token_max_age: int = 900
 
     @property
     def webview_origin(self) -> str:
@@ -152,13 +157,6 @@ class Settings:
         origins = env.text_list("PARTNER_ORIGINS", "")
         for origin in origins:
             env.check_url("PARTNER_ORIGINS", origin)
-        schemes = tuple(s.lower() for s in env.text_list("RETURN_URL_SCHEMES", ""))
-        for scheme in schemes:
-            problem = policy.scheme_problem(scheme)
-            if problem:
-                raise SettingsError(
-                    f"Config '{PREFIX}RETURN_URL_SCHEMES' has value {scheme!r}, which {problem}."
-                )
         locale = env.text("DEFAULT_LOCALE", "tr")
         if not is_locale(locale):
             raise SettingsError(
@@ -194,6 +192,13 @@ class Settings:
                 f"Config '{PREFIX}METRICS' is 'token' but '{PREFIX}METRICS_TOKEN' is missing or "
                 "shorter than 16 characters. Set a long random token for the scraper to send."
             )
+        session_max_age = env.integer("SESSION_MAX_AGE", 3600, minimum=60)  # bounds the warning
+        schemes = tuple(
+            _checked("RETURN_URL_SCHEMES", scheme, embedding.app_scheme)
+            for scheme in env.text_list("RETURN_URL_SCHEMES", "")
+        )
+        url_scheme = env.text("BRIDGE_URL_SCHEME", "")
+        same_origin = origin_of(template.replace("{token}", "t")) == origin_of(public_url)
         if not sandbox_mode:
             refusals = policy.refusals(
                 public_url=public_url,
@@ -252,36 +257,43 @@ class Settings:
             metrics_token=Secret(metrics_token) if metrics_token else None,
             minted_max_connections=env.integer("MINTED_MAX_CONNECTIONS", 100, minimum=1),
             minted_keepalive_seconds=float(env.decimal("MINTED_KEEPALIVE_SECONDS", "5")),
-            redis_url=_redis_url(env),
-            redis_key_prefix=env.text("REDIS_KEY_PREFIX", "wvh"),
-            limit_partner=_rule("LIMIT_PARTNER", env.text("LIMIT_PARTNER", "600/minute")),
-            limit_partner_failures=_rule(
-                "LIMIT_PARTNER_FAILURES", env.text("LIMIT_PARTNER_FAILURES", "20/minute")
+            **limit_settings(env),  # WVH_REDIS_*, WVH_LIMIT_*, WVH_BODY_TIMEOUT
+            bridge_ios_handler=_checked(
+                "BRIDGE_IOS_HANDLER",
+                env.text("BRIDGE_IOS_HANDLER", "webviewHost"),
+                embedding.js_identifier,
             ),
-            limit_launch=_rule("LIMIT_LAUNCH", env.text("LIMIT_LAUNCH", "30/minute")),
-            limit_basket=_rule("LIMIT_BASKET", env.text("LIMIT_BASKET", "120/minute")),
-            limit_confirm=_rule("LIMIT_CONFIRM", env.text("LIMIT_CONFIRM", "10/minute")),
-            body_timeout=float(env.decimal("BODY_TIMEOUT", "10")),
+            bridge_android_interface=_checked(
+                "BRIDGE_ANDROID_INTERFACE",
+                env.text("BRIDGE_ANDROID_INTERFACE", "WebviewHostAndroid"),
+                embedding.js_identifier,
+            ),
+            bridge_url_scheme=_checked("BRIDGE_URL_SCHEME", url_scheme, embedding.app_scheme)
+            if url_scheme
+            else None,
+            session_expiry_warning=env.integer(
+                "SESSION_EXPIRY_WARNING",
+                min(120, session_max_age // 2),
+                minimum=1,
+                maximum=session_max_age - 1,
+            ),
+            iframe_sandbox=_checked(
+                "IFRAME_SANDBOX",
+                env.text("IFRAME_SANDBOX", embedding.DEFAULT_IFRAME_SANDBOX),
+                lambda value: embedding.iframe_sandbox(value, same_origin_as_host=same_origin),
+            ),
+            iframe_allow=_checked(
+                "IFRAME_ALLOW",
+                env.text("IFRAME_ALLOW", embedding.DEFAULT_IFRAME_ALLOW),
+                embedding.iframe_allow,
+            ),
+            result_token_max_age=env.integer("RESULT_TOKEN_MAX_AGE", 900, minimum=60),
         )
 
 
-def _rule(name: str, text: str) -> str:
-    """`text` if it is a rate rule (throttle.parse_rule), else a sentence naming `name`."""
+def _checked(name: str, value: str, check: Callable[[str], str]) -> str:
+    """`check(value)`, its `ValueError` turned into a sentence naming the variable."""
     try:
-        parse_rule(text)
-    except ValueError:
-        raise SettingsError(
-            f"Config '{PREFIX}{name}' has value {text!r}. Use a rate such as '30/minute', "
-            "several joined by ';' ('5/second;100/hour'), or 'off'."
-        ) from None
-    return text
-
-
-def _redis_url(env: EnvReader) -> Secret | None:
-    url = env.text("REDIS_URL", "")
-    if url and urlsplit(url).scheme not in ("redis", "rediss", "unix"):
-        raise SettingsError(
-            f"Config '{PREFIX}REDIS_URL' has an unknown scheme. Use redis://host:6379/0, "
-            "rediss://... (TLS) or unix:///path/to/redis.sock."
-        )
-    return Secret(url) if url else None
+        return check(value)
+    except ValueError as exc:
+        raise SettingsError(f"Config '{PREFIX}{name}' has value {value!r}. {exc}") from None

@@ -25,11 +25,15 @@ import logging
 import math
 import time
 from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import urlsplit
 
 from limits import RateLimitItem, parse_many
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from starlette.requests import Request
+
+from .environment import PREFIX, EnvReader, Secret, SettingsError
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +63,45 @@ def parse_rule(text: str) -> list[RateLimitItem]:
     if text.strip().lower() == "off":
         return []
     return parse_many(text)
+
+
+def rate_setting(name: str, text: str) -> str:
+    """`text` if it is a rule `parse_rule` reads, else `SettingsError` naming `WVH_<name>`."""
+    try:
+        parse_rule(text)
+    except ValueError:
+        raise SettingsError(
+            f"Config '{PREFIX}{name}' has value {text!r}. Use a rate such as '30/minute', "
+            "several joined by ';' ('5/second;100/hour'), or 'off'."
+        ) from None
+    return text
+
+
+def redis_setting(url: str) -> Secret | None:
+    """`WVH_REDIS_URL` as a secret (it may carry a password), or None when unset."""
+    if url and urlsplit(url).scheme not in ("redis", "rediss", "unix"):
+        raise SettingsError(
+            f"Config '{PREFIX}REDIS_URL' has an unknown scheme. Use redis://host:6379/0, "
+            "rediss://... (TLS) or unix:///path/to/redis.sock."
+        )
+    return Secret(url) if url else None
+
+
+def limit_settings(env: EnvReader) -> dict[str, Any]:
+    """The `Settings` fields of the limits and the body deadline (README rows `WVH_REDIS_*`,
+    `WVH_LIMIT_*`, `WVH_BODY_TIMEOUT`)."""
+    return {
+        "redis_url": redis_setting(env.text("REDIS_URL", "")),
+        "redis_key_prefix": env.text("REDIS_KEY_PREFIX", "wvh"),
+        "limit_partner": rate_setting("LIMIT_PARTNER", env.text("LIMIT_PARTNER", "600/minute")),
+        "limit_partner_failures": rate_setting(
+            "LIMIT_PARTNER_FAILURES", env.text("LIMIT_PARTNER_FAILURES", "20/minute")
+        ),
+        "limit_launch": rate_setting("LIMIT_LAUNCH", env.text("LIMIT_LAUNCH", "30/minute")),
+        "limit_basket": rate_setting("LIMIT_BASKET", env.text("LIMIT_BASKET", "120/minute")),
+        "limit_confirm": rate_setting("LIMIT_CONFIRM", env.text("LIMIT_CONFIRM", "10/minute")),
+        "body_timeout": float(env.decimal("BODY_TIMEOUT", "10")),
+    }
 
 
 def hashed(value: str) -> str:

@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from ..checkout import NOTICES, BasketChanged, OrderInProgress
+from ..results import result_link
 from ..security import origin_allowed, tokens_match
 from ..throttle import Limit
 from .common import count, render, require_session, save_if_changed, services, settled_completion
@@ -72,14 +73,20 @@ async def complete(request: Request) -> Response:
 
 
 async def order(request: Request) -> Response:
+    svc = services(request)
     session = require_session(request)
     completion = await settled_completion(request, session)
+    back_url = None
+    if session.return_url:
+        keys = svc.settings.cookie_keys
+        back_url = result_link(session.return_url, completion.id, completion.state, keys)
     return render(
         request,
         "order.html",
         {
             "completion": completion,
-            "return_url": session.return_url,
+            "back_url": back_url,
+            "auto_return": completion.terminal,
             "polling": not completion.terminal and not completion.retry_allowed,
         },
         locale=session.locale,

@@ -146,15 +146,18 @@ def test_a_result_token_is_checked_and_accepted_once(
     assert misplaced.status_code == 422, "a token for another completion proves nothing here"
 
 
-def test_without_a_result_token_check_the_token_is_refused(
+def test_the_host_checks_result_tokens_with_the_bridges_own_signer(
     any_host: TestClient, sandbox_client: TestClient
 ) -> None:
+    """With no check injected the host uses results.verify: a made-up token is not genuine
+    (the real round trip is tests/views/test_partner_apps.py)."""
     completion_id = buy(any_host, sandbox_client)
     response = any_host.get(
         f"/api/v1/orders/{completion_id}", params={"result_token": "x"}, headers=AUTH
     )
     assert response.status_code == 422
-    assert "not enabled" in response.json()["message"]
+    assert response.json()["error"] == "result_token_invalid"
+    assert "not enabled" not in response.json()["message"]
 
 
 @pytest.mark.parametrize(
