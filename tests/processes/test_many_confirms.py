@@ -3,8 +3,6 @@ sees its basket's one outcome, and launch codes are exchanged once across instan
 
 from __future__ import annotations
 
-import re
-import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -13,8 +11,8 @@ import httpx
 import psycopg
 import pytest
 
-from tests.helpers import POSTGRES_URL, customer_payload, open_launch, postgres_schema
-from tests.servers import PARTNER_AUTH, Server, stack
+from tests.helpers import POSTGRES_URL, customer_payload, postgres_schema
+from tests.servers import PARTNER_AUTH, Server, shop_with_one_item, stack
 from webview_host.sandbox.control import SandboxControl
 
 pytestmark = pytest.mark.postgres
@@ -58,24 +56,9 @@ def test_launch_codes_are_exchanged_once_across_instances(
 
 def prepare(host: Server, sandbox: Server) -> tuple[httpx.Cookies, dict[str, str], str]:
     """A customer with one gold bar reviewed: (cookies, Confirm form, customer id)."""
-    customer = customer_payload(f"scale-{uuid.uuid4().hex[:10]}")
     with httpx.Client(base_url=host.url, timeout=30) as client:
-        launch = client.post("/api/v1/launches", json={"customer": customer}, headers=PARTNER_AUTH)
-        assert open_launch(client, launch.json()["launch_url"]).status_code == 303
-        token = re.search(r"\?token=([A-Za-z0-9]+)&", client.get("/shop").text)
-        assert token
-        put = httpx.put(
-            f"{sandbox.url}/webview/api/basket/items/MNT0001",
-            json={"quantity": 1},
-            headers={"Authorization": f"Bearer {token.group(1)}"},
-        )
-        assert put.status_code == 200
-        review = client.get("/checkout").text
-        form = {
-            name: re.search(rf'name="{name}" value="([^"]+)"', review).group(1)  # type: ignore[union-attr]
-            for name in ("csrf", "basket")
-        }
-        return client.cookies, form, customer["external_id"]
+        form, customer_id = shop_with_one_item(client, sandbox)
+        return client.cookies, form, customer_id
 
 
 def test_a_thousand_confirms_for_a_hundred_baskets(
