@@ -18,6 +18,7 @@ from starlette.testclient import TestClient
 
 from tests.helpers import (
     HOST,
+    PARTNER_KEY,
     Clock,
     arm,
     basket_reviewed,
@@ -33,12 +34,15 @@ from tests.transports import LosingTransport
 Logged = Callable[[str], bool]
 DOC = Path(__file__).resolve().parents[2] / "docs" / "fault-matrix.md"
 
-# name -> the sandbox fault (None: the connection is refused before Minted sees the call).
-FAULTS: dict[str, dict[str, Any] | None] = {
+# name -> the sandbox fault, or what the network does instead: a refused connection (Minted
+# never sees the call) or a connection reset after Minted acted.
+REFUSED = (httpx.ConnectError("connection refused"), False)
+RESET = (httpx.ReadError("connection reset by peer"), True)
+FAULTS: dict[str, dict[str, Any] | tuple[httpx.TransportError, bool]] = {
     "beyond the deadline": {"kind": "hang", "seconds": 30},
     "dripping past the deadline": {"kind": "drip", "seconds": 0.2},
-    "connection refused": None,
-    "reset mid-answer": {"kind": "drop"},
+    "connection refused": REFUSED,
+    "reset mid-answer": RESET,
     **{str(s): {"kind": "status", "status": s, "body": "html"} for s in (500, 502, 503)},
     **{
         f"{s} {body.upper() if body != 'empty' else 'empty'}": {
@@ -69,42 +73,58 @@ NA = "n/a (Bearer endpoint)"
 RENEWED = "200, token renewed once"
 RENEWED_LOG = "minted token renewed"
 
+# The partner API's answers (views/partner/upstream.py).
+P_UNAVAILABLE = "503 upstream_unavailable"
+P_UNKNOWN = "502 upstream_outcome_unknown"
+P_REFUSED = "502 upstream_refused"
+P_BAD = "502 upstream_bad_answer"
+
 CALLS = ("Create Token (launch)", "Get Active Basket (shell)", "Complete (Confirm)",
-         "E-commerce Get Order (reconcile)")  # fmt: skip
+         "E-commerce Get Order (reconcile)", "Get Incomplete Baskets (partner API)",
+         "Get Order (partner API lookup)", "Sell (partner API)")  # fmt: skip
 LOGS = {
     CALLS[0]: "Minted failed on launch",
     CALLS[1]: "Minted failed on api",
     CALLS[2]: "Minted Complete",
     CALLS[3]: "could not read Minted to reconcile",
+    CALLS[4]: "Minted failed get_incomplete_baskets",
+    CALLS[5]: "Minted failed get_order",
+    CALLS[6]: "Minted failed sell",
 }
 
 
-def _row(launch: str, basket: str, complete: str, reconcile: str = STAYS_UNKNOWN) -> list[str]:
-    return [launch, basket, complete, reconcile]
+def _row(
+    launch: str, basket: str, complete: str, partner: str, sell: str, reconcile: str = STAYS_UNKNOWN
+) -> list[str]:
+    return [launch, basket, complete, reconcile, partner, partner, sell]
+
+
+def _each_body(status: int, *row: str) -> dict[str, list[str]]:
+    return {f"{status} {body}": _row(*row) for body in ("JSON", "HTML", "empty")}
 
 
 EXPECTED: dict[str, list[str]] = {
-    "beyond the deadline": _row(RELAUNCH, BASKET_503, UNKNOWN),
-    "dripping past the deadline": _row(RELAUNCH, BASKET_503, UNKNOWN_ORDER),
-    "connection refused": _row(RELAUNCH, BASKET_503, RETRY_UNAVAILABLE),
-    "reset mid-answer": _row(RELAUNCH, BASKET_503, UNKNOWN_ORDER),
-    **{s: _row(RELAUNCH, BASKET_503, UNKNOWN) for s in ("500", "502", "503")},
-    **{f"401 {b}": _row(REFUSED_LAUNCH, RENEWED, RETRY_REFUSED) for b in ("JSON", "HTML", "empty")},
+    "beyond the deadline": _row(RELAUNCH, BASKET_503, UNKNOWN, P_UNAVAILABLE, P_UNKNOWN),
+    "dripping past the deadline": _row(
+        RELAUNCH, BASKET_503, UNKNOWN_ORDER, P_UNAVAILABLE, P_UNKNOWN
+    ),
+    "connection refused": _row(
+        RELAUNCH, BASKET_503, RETRY_UNAVAILABLE, P_UNAVAILABLE, P_UNAVAILABLE
+    ),
+    "reset mid-answer": _row(RELAUNCH, BASKET_503, UNKNOWN_ORDER, P_UNAVAILABLE, P_UNKNOWN),
     **{
-        f"403 {b}": _row(REFUSED_LAUNCH, BASKET_502, RETRY_REFUSED)
-        for b in ("JSON", "HTML", "empty")
+        s: _row(RELAUNCH, BASKET_503, UNKNOWN, P_UNAVAILABLE, P_UNKNOWN)
+        for s in ("500", "502", "503")
     },
-    **{
-        f"404 {b}": _row(REFUSED_LAUNCH, "200, no basket", RETRY_REJECTED)
-        for b in ("JSON", "HTML", "empty")
-    },
-    **{
-        f"422 {b}": _row(REFUSED_LAUNCH, BASKET_502, RETRY_REJECTED)
-        for b in ("JSON", "HTML", "empty")
-    },
-    "wrong envelope": _row(RELAUNCH, BASKET_503, UNKNOWN),
-    "huge body": _row(RELAUNCH, BASKET_503, UNKNOWN),
-    "Digest auth-int only": _row(REFUSED_LAUNCH, NA, RETRY_REFUSED),
+    **_each_body(401, REFUSED_LAUNCH, RENEWED, RETRY_REFUSED, P_REFUSED, P_REFUSED),
+    **_each_body(403, REFUSED_LAUNCH, BASKET_502, RETRY_REFUSED, *["403 upstream_forbidden"] * 2),
+    **_each_body(
+        404, REFUSED_LAUNCH, "200, no basket", RETRY_REJECTED, *["404 upstream_not_found"] * 2
+    ),
+    **_each_body(422, REFUSED_LAUNCH, BASKET_502, RETRY_REJECTED, *["409 upstream_rejected"] * 2),
+    "wrong envelope": _row(RELAUNCH, BASKET_503, UNKNOWN, P_BAD, P_UNKNOWN),
+    "huge body": _row(RELAUNCH, BASKET_503, UNKNOWN, P_BAD, P_UNKNOWN),
+    "Digest auth-int only": _row(REFUSED_LAUNCH, NA, RETRY_REFUSED, P_REFUSED, P_REFUSED),
 }
 
 
@@ -130,8 +150,9 @@ def inject(
     sandbox: Starlette, transport: LosingTransport, endpoint: str, path: str, fault: str
 ) -> None:
     spec = FAULTS[fault]
-    if spec is None:
-        transport.lose_next(path, httpx.ConnectError("connection refused"), delivered=False)
+    if isinstance(spec, tuple):
+        error, delivered = spec
+        transport.lose_next(path, error, delivered=delivered)
     else:
         arm(sandbox, endpoint=endpoint, **spec)
 
@@ -169,7 +190,7 @@ def launch_outcome(
 def basket_outcome(
     client: TestClient, sandbox: Starlette, transport: LosingTransport, fault: str, logged: Logged
 ) -> str:
-    if FAULTS[fault] is not None and FAULTS[fault]["kind"] == "auth_int":  # type: ignore[index]
+    if FAULTS[fault] == {"kind": "auth_int"}:
         return NA
     enter_shop(client)
     renewals = sandbox.state.faults.calls.get("create_token", 0)
@@ -209,6 +230,33 @@ def reconcile_outcome(
     return STAYS_UNKNOWN if first == "unknown" else f"{first} at once"
 
 
+PARTNER_AUTH = {"Authorization": f"Bearer {PARTNER_KEY}"}
+
+
+def partner_call(
+    endpoint: str, path: str, call: Callable[[TestClient], Any]
+) -> Callable[[TestClient, Starlette, LosingTransport, str, Logged], str]:
+    """A partner API operation whose one Minted call meets the fault: its answer."""
+
+    def outcome(
+        client: TestClient,
+        sandbox: Starlette,
+        transport: LosingTransport,
+        fault: str,
+        logged: Logged,
+    ) -> str:
+        inject(sandbox, transport, endpoint, path, fault)
+        answer = call(client)
+        body = answer.json()
+        assert body["support_code"].startswith("WVH-")
+        return f"{answer.status_code} {body['error']}"
+
+    return outcome
+
+
+SELL = {"price_token": "t", "external_id": "c-1", "items": [{"sku": "GAG", "amount": 1}]}
+
+
 def sandbox_client_of(sandbox: Starlette) -> TestClient:
     return TestClient(sandbox, base_url="http://127.0.0.1:8001")
 
@@ -218,6 +266,23 @@ SCENARIOS: dict[str, Callable[[TestClient, Starlette, LosingTransport, str, Logg
     CALLS[1]: basket_outcome,
     CALLS[2]: complete_outcome,
     CALLS[3]: reconcile_outcome,
+    CALLS[4]: partner_call(
+        "get_incomplete_baskets",
+        "/partner/ecom/baskets",
+        lambda c: c.get(
+            "/api/v1/baskets", params={"external_customer_id": "c-1"}, headers=PARTNER_AUTH
+        ),
+    ),
+    CALLS[5]: partner_call(
+        "get_order",
+        "/partner/order",
+        lambda c: c.post("/api/v1/orders/lookup", json={"guid": "G-1"}, headers=PARTNER_AUTH),
+    ),
+    CALLS[6]: partner_call(
+        "sell",
+        "/partner/order/digital/sell",
+        lambda c: c.post("/api/v1/sales/digital", json=SELL, headers=PARTNER_AUTH),
+    ),
 }
 
 

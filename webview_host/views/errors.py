@@ -42,6 +42,7 @@ ErrorCode = Literal[
     "upstream_forbidden",
     "upstream_not_found",
     "upstream_bad_answer",
+    "upstream_outcome_unknown",
     "result_token_invalid",
     "result_token_used",
     "webhooks_disabled",

@@ -331,7 +331,17 @@ def test_sell_refusals_only_minted_can_make(host: TestClient, sandbox_client: Te
     assert_upstream_error(too_much, 403, "upstream_forbidden")
 
 
-@pytest.mark.parametrize(("fault", "status", "error"), UPSTREAM)
+# A sale must not be repeated blindly: a call whose answer was lost after it left is
+# "outcome unknown", never "unavailable, retry".
+SELL_UPSTREAM = [
+    *UPSTREAM[:5],
+    ({"kind": "malformed"}, 502, "upstream_outcome_unknown"),
+    ({"kind": "status", "status": 500}, 502, "upstream_outcome_unknown"),
+    ({"kind": "drop"}, 502, "upstream_outcome_unknown"),
+]
+
+
+@pytest.mark.parametrize(("fault", "status", "error"), SELL_UPSTREAM)
 def test_sell_upstream_errors(
     host: TestClient, sandbox: Starlette, fault: dict[str, Any], status: int, error: str
 ) -> None:
@@ -339,6 +349,25 @@ def test_sell_upstream_errors(
     body = {"price_token": "t", "external_id": "c", "items": [{"sku": "GAG", "amount": 1}]}
     response = host.post("/api/v1/sales/digital", json=body, headers=AUTH)
     assert_upstream_error(response, status, error)
+
+
+def test_a_sale_whose_answer_is_lost_says_so_and_is_found_by_lookup(
+    host: TestClient, sandbox_client: TestClient, sandbox: Starlette
+) -> None:
+    customer_id, _ = shopper(host, sandbox_client)
+    body = {
+        "price_token": price_token(host),
+        "external_id": customer_id,
+        "items": [{"sku": "GAG", "amount": 1}],
+    }
+    arm(sandbox, endpoint="sell", kind="drop")  # Minted sells; its answer is cut off
+    lost = host.post("/api/v1/sales/digital", json=body, headers=AUTH)
+    assert_upstream_error(lost, 502, "upstream_outcome_unknown")
+    assert "lookup" in lost.json()["message"]
+    assert "retry-after" not in lost.headers, "not an invitation to try again"
+    found = host.post("/api/v1/orders/lookup", json={"external_id": customer_id}, headers=AUTH)
+    assert found.status_code == 200, found.text
+    assert found.json()["type"] == "Sell"
 
 
 @pytest.mark.parametrize(("fault", "status", "error"), UPSTREAM)

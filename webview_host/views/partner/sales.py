@@ -124,7 +124,7 @@ async def sell(request: Request) -> Response:
             items=[SellItem(sku=line.sku, amount=line.amount) for line in body.items],
         )
     except MintedError as exc:
-        raise upstream_refusal(request, exc, "sell") from None
+        raise upstream_refusal(request, exc, "sell", repeatable=False) from None
     return json_response(
         SaleAnswer(
             order_codes=sold.order_code,

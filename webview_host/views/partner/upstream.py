@@ -9,6 +9,11 @@
 | any other error status | 502 | `upstream_refused` |
 | not JSON / not the envelope | 502 | `upstream_bad_answer` |
 | timeout, connection, 5xx | 503 | `upstream_unavailable`, with `Retry-After` |
+| a sale whose answer was lost after it left | 502 | `upstream_outcome_unknown` |
+
+A sale is not safe to repeat: when its answer is lost after the request left,
+Minted may have sold. The partner is told so, and to look the order up by its
+external id before deciding, never "try again".
 
 Minted's 422 is a 409 here, not a 422: our own validation already refused every
 value the OpenAPI document rules out, so what Minted still refuses is a
@@ -35,6 +40,7 @@ from ...minted import (
     MintedParameterError,
     MintedProtocolError,
     MintedUnauthorized,
+    MintedUnavailable,
 )
 from ..errors import ErrorCode, error_response, new_support_code
 from .auth import Refused
@@ -51,10 +57,14 @@ UPSTREAM_RESPONSES: dict[int, tuple[str, None]] = {
     502: ("Minted refused our call or answered something unreadable (`upstream_*`)", None),
     503: ("Minted cannot be reached right now; retry later (`upstream_unavailable`)", None),
 }
+# A sale's answer may be lost after Minted acted: that 502 says so (`upstream_outcome_unknown`).
 
 
-def upstream_refusal(request: Request, exc: MintedError, operation: str) -> Refused:
-    """The partner API's answer to Minted failing `operation` with `exc`."""
+def upstream_refusal(
+    request: Request, exc: MintedError, operation: str, *, repeatable: bool = True
+) -> Refused:
+    """The partner API's answer to Minted failing `operation` with `exc`; `repeatable`
+    is False for a call Minted must not get twice (a sale)."""
     code = new_support_code()
     logger.warning(
         "Minted failed %s: %s (%s)",
@@ -63,11 +73,28 @@ def upstream_refusal(request: Request, exc: MintedError, operation: str) -> Refu
         code,
         extra={"support_code": code, "operation": operation},
     )
+    if not repeatable and _maybe_acted(exc):
+        return Refused(
+            error_response(
+                request,
+                502,
+                "upstream_outcome_unknown",
+                "Minted's answer was lost after the call left: it may have acted. Look the "
+                "order up (POST /api/v1/orders/lookup) before repeating it.",
+                support_code=code,
+            )
+        )
     status, error, message, extra = _mapped(exc)
     headers = {"Retry-After": "5"} if status == 503 else None
     return Refused(
         error_response(request, status, error, message, support_code=code, headers=headers, **extra)
     )
+
+
+def _maybe_acted(exc: MintedError) -> bool:
+    if isinstance(exc, MintedUnavailable):
+        return exc.request_sent
+    return isinstance(exc, MintedProtocolError)
 
 
 def _mapped(exc: MintedError) -> tuple[int, ErrorCode, str, dict[str, Any]]:
