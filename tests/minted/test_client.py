@@ -280,6 +280,26 @@ async def test_common_headers_are_sent() -> None:
     assert request.headers["authorization"] == "Bearer tok"
 
 
+async def test_a_cookie_minted_sets_never_rides_along_on_another_call() -> None:
+    """One client serves every customer: a gateway's session cookie on one answer must not
+    be sent with the next customer's call."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(
+            404,
+            json={"success": False, "code": 404, "message": "none"},
+            headers={"Set-Cookie": "gw_session=customer-a; Path=/"},
+        )
+
+    client = mock_client(handler)
+    for token in ("token-of-a", "token-of-b"):
+        with pytest.raises(MintedNotFound):
+            await client.get_active_basket(token)
+    assert [r.headers.get("cookie") for r in seen] == [None, None]
+
+
 # --- bad input: the sandbox's field errors reach the caller -------------------------
 
 

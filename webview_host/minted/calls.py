@@ -34,6 +34,29 @@ async def _send_request_id(request: httpx.Request) -> None:
         request.headers[request_id.HEADER] = current
 
 
+class _NoCookies(httpx.Cookies):
+    """A jar that keeps nothing."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
+
+
+class _StatelessClient(httpx.AsyncClient):
+    """An `httpx.AsyncClient` without a cookie jar. Minted's API is stateless, and one client
+    serves every customer: a cookie that Minted or a gateway in front of it set on one
+    answer must never ride along on another customer's call. (Reading every answer into
+    the jar was also a tenth of a basket read's time.)"""
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return _NoCookies()
+
+    @cookies.setter
+    def cookies(self, cookies: object) -> None:
+        if cookies:
+            raise ValueError("the Minted client keeps no cookies")
+
+
 class Caller:
     """One `httpx.AsyncClient` and the rules every call follows."""
 
@@ -53,7 +76,7 @@ class Caller:
         self._retry_backoff = retry_backoff
         self._credentials = credentials
         self._digest = httpx.DigestAuth(*credentials)
-        self._http = httpx.AsyncClient(
+        self._http = _StatelessClient(
             base_url=base_url,
             headers=dict(headers),
             timeout=httpx.Timeout(deadline, connect=deadline / 2),
@@ -61,6 +84,9 @@ class Caller:
             follow_redirects=False,
             event_hooks={"request": [_send_request_id]},
         )
+        # Each endpoint's absolute URL, merged with the base URL once rather than parsed
+        # twice on every call (httpx's merge is a visible share of a basket read).
+        self._urls: dict[str, httpx.URL] = {}
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -116,6 +142,12 @@ class Caller:
             if self._observer is not None:
                 self._observer(path, outcome(failure), time.perf_counter() - started)
 
+    def _url(self, path: str) -> httpx.URL:
+        url = self._urls.get(path)
+        if url is None:
+            url = self._urls[path] = self._http.build_request("GET", path).url
+        return url
+
     async def _attempt(
         self,
         method: str,
@@ -129,7 +161,7 @@ class Caller:
             with anyio.fail_after(self._deadline):
                 async with self._http.stream(
                     method,
-                    path,
+                    self._url(path),
                     auth=auth,
                     json=body,
                     params=params,
