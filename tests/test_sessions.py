@@ -12,6 +12,7 @@ from itsdangerous import URLSafeTimedSerializer
 from starlette.requests import Request
 from starlette.responses import Response
 
+from webview_host import sessions
 from webview_host.sessions import (
     CHECKOUT_SALT,
     SESSION_SALT,
@@ -93,14 +94,68 @@ def test_tampered_cookie_is_no_session(mangle: object) -> None:
     assert store.load(request_with(name, mangle(value))) is None  # type: ignore[operator]
 
 
-def test_expired_cookie_is_no_session(monkeypatch: pytest.MonkeyPatch) -> None:
-    store = SessionStore([NEW], max_age=60, secure=False)
+def test_expired_cookie_is_no_session() -> None:
+    now = [time.time()]
+    store = SessionStore([NEW], max_age=60, secure=False, clock=lambda: now[0])
     response = Response()
     store.save(response, session())
     name, value = cookie_value(response)
-    later = time.time() + 61
-    monkeypatch.setattr(time, "time", lambda: later)
+    now[0] += 61
+    assert SessionStore([NEW], max_age=60, secure=False).load(request_with(name, value)), (
+        "a store on the real clock still opens it: the expiry above is the clock's doing"
+    )
     assert store.load(request_with(name, value)) is None
+
+
+def test_a_remembered_session_still_ends_at_its_max_age() -> None:
+    """Opened cookies are remembered (the shell polls with the same one); the memory must
+    not outlive the cookie's max age nor the session's end."""
+    now = [time.time()]
+    store = SessionStore([NEW], max_age=60, secure=False, clock=lambda: now[0])
+    response = Response()
+    store.save(response, dataclasses.replace(session(), expires_at=now[0] + 30))
+    name, value = cookie_value(response)
+    assert store.load(request_with(name, value)) is not None
+    now[0] += 29
+    assert store.load(request_with(name, value)) is not None
+    now[0] += 2
+    assert store.load(request_with(name, value)) is None, "the session's end"
+    long_lived = SessionStore([NEW], max_age=60, secure=False, clock=lambda: now[0])
+    again = Response()
+    long_lived.save(again, session())
+    _, fresh = cookie_value(again)
+    assert long_lived.load(request_with(name, fresh)) is not None
+    now[0] += 61
+    assert long_lived.load(request_with(name, fresh)) is None, "the cookie's max age"
+
+
+def test_only_cookies_that_opened_are_remembered_and_only_so_many(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sessions, "OPENED_CACHE_SIZE", 3)
+    store = SessionStore([NEW], max_age=600, secure=False)
+    opened = []
+    real_open = store._sealer.open_stamped
+
+    def counting(sealed: str | None) -> object:
+        opened.append(sealed)
+        return real_open(sealed)
+
+    monkeypatch.setattr(store._sealer, "open_stamped", counting)
+    values = []
+    for _ in range(5):
+        response = Response()
+        store.save(response, session())
+        values.append(cookie_value(response)[1])
+    for value in values:
+        assert store.load(request_with(store.cookie_name, value)) is not None
+    assert store.load(request_with(store.cookie_name, values[-1])) is not None
+    assert len(opened) == 5, "the last cookie was remembered, not decrypted again"
+    assert len(store._opened) == 3, "the oldest were dropped"
+    for _ in range(2):
+        assert store.load(request_with(store.cookie_name, "garbage")) is None
+    assert opened.count("garbage") == 2, "a cookie that did not open is tried every time"
+    assert store.load(request_with(store.cookie_name, values[0])) is not None, "dropped, reopened"
 
 
 def test_rotation_old_key_still_accepted_new_key_signs() -> None:

@@ -37,6 +37,8 @@ from .types import Locale
 
 SESSION_SALT = "wvh.session.v2"  # v2: encrypted (v1 cookies were signed only)
 CHECKOUT_SALT = "wvh.checkout.v1"
+# Opened session cookies kept per process (about 1 KB each).
+OPENED_CACHE_SIZE = 2048
 
 
 @dataclasses.dataclass(frozen=True)
@@ -108,24 +110,39 @@ class Sealer:
     the newest; `open` returns None for anything not sealed by one of them within
     `max_age` seconds."""
 
-    def __init__(self, keys: Sequence[Secret], purpose: str, max_age: int) -> None:
+    def __init__(
+        self,
+        keys: Sequence[Secret],
+        purpose: str,
+        max_age: int,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self._fernet = MultiFernet([_fernet(key, purpose) for key in reversed(keys)])
         self.max_age = max_age
+        self._clock = clock
 
     def seal(self, value: Any) -> str:
-        token = self._fernet.encrypt(json.dumps(value, separators=(",", ":")).encode())
+        plain = json.dumps(value, separators=(",", ":")).encode()
+        token = self._fernet.encrypt_at_time(plain, int(self._clock()))
         # Without base64's '=' padding the cookie value needs no quoting.
         return token.decode().rstrip("=")
 
     def open(self, sealed: str | None) -> Any | None:
+        opened = self.open_stamped(sealed)
+        return None if opened is None else opened[0]
+
+    def open_stamped(self, sealed: str | None) -> tuple[Any, int] | None:
+        """The value and when it was sealed (epoch seconds), or None."""
         if not sealed:
             return None
         try:
             token = (sealed + "=" * (-len(sealed) % 4)).encode("ascii")
-            plain = self._fernet.decrypt(token, ttl=self.max_age)
+            plain = self._fernet.decrypt_at_time(token, self.max_age, int(self._clock()))
         except (InvalidToken, UnicodeEncodeError):
             return None
-        return json.loads(plain)
+        # A Fernet token is version (1 byte), timestamp (8, big-endian), IV, ciphertext, HMAC.
+        sealed_at = int.from_bytes(base64.urlsafe_b64decode(token)[1:9], "big")
+        return json.loads(plain), sealed_at
 
 
 def _fernet(key: Secret, purpose: str) -> Fernet:
@@ -151,24 +168,46 @@ class SessionStore:
         secure: bool,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self._sealer = Sealer(keys, SESSION_SALT, max_age)
+        self._sealer = Sealer(keys, SESSION_SALT, max_age, clock)
         self._clock = clock
+        # Cookie value -> (session, when sealed): the shell polls /api/basket with the same
+        # cookie many times, and decrypting it is most of a request's own work. The key
+        # list is fixed for the process's life, so a value that opened once opens again
+        # until its max age; only values that opened are kept, oldest dropped first.
+        self._opened: dict[str, tuple[CustomerSession, int]] = {}
+        self._opened_max = OPENED_CACHE_SIZE
         self.max_age = max_age
         self.secure = secure
         # `__Host-` pins the cookie to this exact host over HTTPS, path /, no Domain.
         self.cookie_name = "__Host-wvh_session" if secure else "wvh_session"
 
     def load(self, request: Request) -> CustomerSession | None:
-        data = self._sealer.open(request.cookies.get(self.cookie_name))
-        if not isinstance(data, dict):
+        sealed = request.cookies.get(self.cookie_name)
+        if not sealed:
             return None
-        try:
-            session = CustomerSession(**data)
-        except TypeError:
+        found = self._opened.get(sealed) or self._open(sealed)
+        if found is None:
             return None
-        if session.expires_at is not None and session.expires_at <= self._clock():
+        session, sealed_at = found
+        now = self._clock()
+        if sealed_at + self.max_age < now:
+            return None
+        if session.expires_at is not None and session.expires_at <= now:
             return None
         return session
+
+    def _open(self, sealed: str) -> tuple[CustomerSession, int] | None:
+        opened = self._sealer.open_stamped(sealed)
+        if opened is None or not isinstance(opened[0], dict):
+            return None
+        try:
+            session = CustomerSession(**opened[0])
+        except TypeError:
+            return None
+        if len(self._opened) >= self._opened_max:
+            del self._opened[next(iter(self._opened))]
+        self._opened[sealed] = (session, opened[1])
+        return session, opened[1]
 
     def stamped(self, session: CustomerSession) -> CustomerSession:
         """The session with its end fixed (`max_age` from now) if it has none yet."""
