@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Callable
 
 import anyio
 import httpx
+import jinja2
 from starlette.templating import Jinja2Templates
 
 from .basket import BasketService
@@ -63,6 +64,15 @@ def backoff_of(settings: Settings) -> Backoff:
         initial=settings.webhook_backoff_initial,
         maximum=settings.webhook_backoff_max,
         give_up_after=settings.webhook_give_up_after,
+    )
+
+
+def page_templates() -> Jinja2Templates:
+    """The host's templates, compiled once: a template is not looked at again on disk
+    (Jinja2's `auto_reload` stats every template of a page on every render)."""
+    loader = jinja2.FileSystemLoader(package_dir("templates"))
+    return Jinja2Templates(
+        env=jinja2.Environment(loader=loader, autoescape=True, auto_reload=False)
     )
 
 
@@ -151,7 +161,7 @@ async def open_services(
                     max_age=settings.session_max_age,
                     secure=settings.secure_cookies,
                 ),
-                templates=Jinja2Templates(directory=package_dir("templates")),
+                templates=page_templates(),
                 metrics=metrics,
                 webhooks=dispatcher,
                 clock=clock,
