@@ -47,6 +47,11 @@ def configure(level: str, format: str, stream: TextIO | None = None) -> logging.
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    # No format of ours shows the caller's file and line, the thread or the process, and
+    # finding them is most of a log call's cost (the access log makes one per request).
+    # `_srcfile = None` is logging's documented switch for skipping the caller lookup.
+    logging._srcfile = None
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     # httpx logs every request's full URL at INFO; our Minted transport logs what matters
     # (and the metrics count every call), so only its warnings are kept.
     logging.getLogger("httpx").setLevel(logging.WARNING)
