@@ -72,7 +72,11 @@ def create_app(
             )
             yield {"services": services}
 
+    # Starlette tries routes in order: the shell's polled JSON and its pages come first.
     routes = [
+        Route("/api/basket", api.basket, methods=["GET"]),
+        Route("/api/session", api.session_info, methods=["GET"]),
+        Route("/api/orders/{completion_id}", api.order_status, methods=["GET"]),
         Route("/", pages.index, methods=["GET"]),
         Route("/launch/{code}", launch.launch_page, methods=["GET"]),
         Route("/launch/{code}", launch.launch_exchange, methods=["POST"]),
@@ -83,9 +87,6 @@ def create_app(
         Route("/start-over", start_over.ask, methods=["GET"]),
         Route("/start-over", start_over.clear, methods=["POST"]),
         *partner.routes(),
-        Route("/api/basket", api.basket, methods=["GET"]),
-        Route("/api/session", api.session_info, methods=["GET"]),
-        Route("/api/orders/{completion_id}", api.order_status, methods=["GET"]),
         Route("/healthz", health.healthz, methods=["GET"]),
         Route("/readyz", health.readyz, methods=["GET"]),
         Route("/metrics", health.metrics, methods=["GET"]),
