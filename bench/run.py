@@ -26,12 +26,20 @@ def measure_ledger(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         figures: dict[str, Any] = {"shell": load.shell_weight(stack, shopper)}
         step("sessions and RSS")
         figures["sessions"] = load.sessions_and_rss(stack, args.sessions, connections=64)
-        with bare_app(figures["shell"]["html_bytes"], server_env) as bare:
+        page_bytes = figures["shell"]["html_bytes"]
+        with (
+            bare_app(page_bytes, server_env) as bare,
+            bare_app(page_bytes, server_env, host_env=stack.env) as guarded,
+        ):
             step("/shop against the bare page")
             figures["shop_vs_bare"] = load.compare(
                 f"{stack.host.url}/shop", f"{bare.url}/page",
                 headers=shopper.headers, seconds=args.seconds,
             )  # fmt: skip
+            step("the bare page behind the host's middleware")
+            figures["middleware_vs_bare"] = load.compare(
+                f"{guarded.url}/page", f"{bare.url}/page", headers={}, seconds=args.seconds
+            )
         step("/api/basket against Get Active Basket on the sandbox")
         figures["basket_vs_sandbox"] = load.compare(
             f"{stack.host.url}/api/basket",

@@ -29,6 +29,7 @@ class Stack:
     sandbox: Server
     host: Server
     database_url: str
+    env: Mapping[str, str]
 
     def host_rss(self) -> int:
         """Resident bytes of the host: the uvicorn process and any worker children."""
@@ -65,14 +66,22 @@ def started(
         host = stack.enter_context(
             running("host", host_factory, {**env, **(host_env or {})}, host_port)
         )
-        yield Stack(sandbox, host, database_url)
+        yield Stack(sandbox, host, database_url, {**env, **(host_env or {})})
 
 
 @contextlib.contextmanager
-def bare_app(page_bytes: int, server_env: Mapping[str, str] | None = None) -> Iterator[Server]:
-    """The bare Starlette page under the same server settings as the host."""
+def bare_app(
+    page_bytes: int,
+    server_env: Mapping[str, str] | None = None,
+    *,
+    host_env: Mapping[str, str] | None = None,
+) -> Iterator[Server]:
+    """The bare Starlette page under the same server settings as the host; with `host_env`
+    (the host's environment) behind the host's middleware too."""
     env = {**(server_env or {}), "WVH_BENCH_PAGE_BYTES": str(page_bytes), "WVH_LOG_LEVEL": "INFO"}
-    with running("bare", BARE_FACTORY, env) as server:
+    if host_env is not None:
+        env = {**host_env, **env, "WVH_BENCH_MIDDLEWARE": "1"}
+    with running("bare+mw" if host_env else "bare", BARE_FACTORY, env) as server:
         yield server
 
 

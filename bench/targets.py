@@ -51,8 +51,9 @@ def print_ledger(kind: str, f: dict[str, Any]) -> None:
     print(f"{'request':34} {'conn':>4} {'req/s':>8} {'base req/s':>10} {'ratio':>6} "
           f"{'p50 ms':>7} {'p99 ms':>7} {'+p50':>7} {'+p99':>7}")  # fmt: skip
     for label, key in (("/shop vs bare page", "shop_vs_bare"),
+                       ("bare page + host middleware vs bare", "middleware_vs_bare"),
                        ("/api/basket vs sandbox direct", "basket_vs_sandbox")):  # fmt: skip
-        for level, row in f[key].items():
+        for level, row in f.get(key, {}).items():
             ours, base = row["ours"], row["baseline"]
             print(f"{label:34} {level[1:]:>4} {ours['rps']:8.0f} {base['rps']:10.0f} "
                   f"{row['throughput_ratio']:6.3f} {ours['p50_ms']:7.2f} {ours['p99_ms']:7.1f} "

@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         first = next(iter(hosts.values()))
         # Every host signs with the same development key, so one session works on all.
-        shopper = load.shopper_with_item(Stack(sandbox, first, ""))
+        shopper = load.shopper_with_item(Stack(sandbox, first, "", env))
         direct = f"{sandbox.url}/partner/ecom/getActiveBasket"
         for round_ in range(args.rounds):
             for connections in LEVELS:
