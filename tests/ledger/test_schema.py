@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
 from webview_host.ledger import Ledger
+from webview_host.ledger.backends import SQLiteBackend
 from webview_host.ledger.schema import LATEST, MIGRATIONS, version
 
 pytestmark = pytest.mark.anyio
+
+
+def test_a_sqlite_commit_is_on_disk_before_it_returns(tmp_path: Path) -> None:
+    """A recorded order must survive a power loss: WAL with synchronous FULL (2), not the
+    NORMAL (1) that may roll the last commits back."""
+    backend = SQLiteBackend(str(tmp_path / "ledger.sqlite3"))
+    try:
+        assert backend.execute("PRAGMA journal_mode") == [{"journal_mode": "wal"}]
+        assert backend.execute("PRAGMA synchronous") == [{"synchronous": 2}]
+    finally:
+        backend.close()
 
 
 async def test_migrations_are_numbered_in_order() -> None:

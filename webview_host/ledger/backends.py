@@ -57,7 +57,11 @@ class SQLiteBackend:
     """A SQLite file in WAL mode; one connection, statements serialized by a lock.
 
     Transactions start with `BEGIN IMMEDIATE`, so a second process on the same
-    file waits (busy timeout) instead of failing half-way.
+    file waits (busy timeout) instead of failing half-way. `synchronous = FULL`:
+    a commit is on disk before it returns, so a recorded order survives a power
+    loss, not just a crash of the process (WAL's `NORMAL` may roll the last
+    commits back then). It costs an fsync per commit, about 1 ms on this project's
+    machines: a few hundred Confirms a second on one file.
     """
 
     name = "sqlite"
@@ -73,7 +77,7 @@ class SQLiteBackend:
             self._conn.execute("PRAGMA busy_timeout = 5000")
             if path != ":memory:":
                 self._conn.execute("PRAGMA journal_mode = WAL")
-            self._conn.execute("PRAGMA synchronous = NORMAL")
+            self._conn.execute("PRAGMA synchronous = FULL")
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         with self._lock:
