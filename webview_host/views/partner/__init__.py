@@ -7,7 +7,8 @@ from starlette.routing import Route
 
 from . import baskets, launches, minted_orders, orders, sales, webhooks
 from .auth import Refused
-from .openapi import Operation, openapi_endpoint
+from .openapi import openapi_endpoint
+from .operation import Operation
 
 # `/api/v1/orders/lookup` (POST) and `/api/v1/orders/{completion_id}` (GET) share a
 # shape. Starlette matches the method too, but a method neither allows (OPTIONS, PUT) is
