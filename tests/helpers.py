@@ -7,6 +7,7 @@ and `bench/` never import a conftest.
 from __future__ import annotations
 
 import contextlib
+import html.parser
 import os
 import re
 import time
@@ -115,6 +116,34 @@ def host_client(
         result_tokens=result_tokens,
     )
     return TestClient(app, base_url=HOST, follow_redirects=False)
+
+
+class _InlineCode(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script" and not dict(attrs).get("src"):
+            self.found.append("<script> without src")
+        if tag == "style":
+            self.found.append("<style>")
+        for name, value in attrs:
+            if name == "style" or name.startswith("on"):
+                self.found.append(f"<{tag} {name}=...>")
+            url = name in ("href", "src", "action", "formaction", "xlink:href")
+            if url and (value or "").strip().lower().startswith("javascript:"):
+                self.found.append(f"<{tag} {name}=javascript:...>")
+
+
+def inline_code(page: str) -> list[str]:
+    """What a CSP without 'unsafe-inline' would block in `page`, as the parser reads it:
+    script elements without `src` (whatever their attributes), style elements, `style=`
+    and `on*=` attributes, `javascript:` in a URL attribute. Empty for a page that is CSP-safe."""
+    parser = _InlineCode()
+    parser.feed(page)
+    parser.close()
+    return parser.found
 
 
 # --- the customer's steps, in-process -------------------------------------------------
