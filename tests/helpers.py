@@ -205,14 +205,19 @@ def put_item(sandbox_client: TestClient, token: str, sku: str, quantity: int) ->
     return basket
 
 
-def review_form(client: TestClient) -> dict[str, str]:
-    page = client.get("/checkout")
-    assert page.status_code == 200, page.text
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    basket = re.search(r'name="basket" value="([^"]+)"', page.text)
+def confirm_fields(review_page: str) -> dict[str, str]:
+    """The Confirm form's fields on a review page: the CSRF token and the signed basket."""
+    csrf = re.search(r'name="csrf" value="([^"]+)"', review_page)
+    basket = re.search(r'name="basket" value="([^"]+)"', review_page)
     assert csrf, "the review page has a Confirm form"
     assert basket, "the Confirm form carries the signed basket reference"
     return {"csrf": csrf.group(1), "basket": basket.group(1)}
+
+
+def review_form(client: TestClient) -> dict[str, str]:
+    page = client.get("/checkout")
+    assert page.status_code == 200, page.text
+    return confirm_fields(page.text)
 
 
 def confirm(client: TestClient, form: dict[str, str]) -> httpx2.Response:
