@@ -99,3 +99,24 @@ def test_modules_stay_small() -> None:
         if (count := len(path.read_text().splitlines())) > MAX_LINES
     }
     assert big == {}, f"split these modules (over {MAX_LINES} lines): {big}"
+
+
+def test_package_inits_only_re_export() -> None:
+    """Code lives in named modules; an `__init__.py` holds its docstring, imports and
+    `__all__` (house style, httpx/__init__.py)."""
+    holding_code = {}
+    for path in PACKAGE.rglob("__init__.py"):
+        body = ast.parse(path.read_text()).body
+        others = [
+            ast.unparse(node).splitlines()[0]
+            for node in body
+            if not isinstance(node, ast.Import | ast.ImportFrom)
+            and not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
+            and not (
+                isinstance(node, ast.Assign)
+                and [ast.unparse(t) for t in node.targets] == ["__all__"]
+            )
+        ]
+        if others:
+            holding_code[str(path.relative_to(PACKAGE))] = others
+    assert holding_code == {}
