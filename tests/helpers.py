@@ -7,6 +7,7 @@ and `bench/` never import a conftest.
 from __future__ import annotations
 
 import contextlib
+import html.parser
 import os
 import re
 import time
@@ -117,6 +118,34 @@ def host_client(
     return TestClient(app, base_url=HOST, follow_redirects=False)
 
 
+class _InlineCode(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script" and not dict(attrs).get("src"):
+            self.found.append("<script> without src")
+        if tag == "style":
+            self.found.append("<style>")
+        for name, value in attrs:
+            if name == "style" or name.startswith("on"):
+                self.found.append(f"<{tag} {name}=...>")
+            url = name in ("href", "src", "action", "formaction", "xlink:href")
+            if url and (value or "").strip().lower().startswith("javascript:"):
+                self.found.append(f"<{tag} {name}=javascript:...>")
+
+
+def inline_code(page: str) -> list[str]:
+    """What a CSP without 'unsafe-inline' would block in `page`, as the parser reads it:
+    script elements without `src` (whatever their attributes), style elements, `style=`
+    and `on*=` attributes, `javascript:` in a URL attribute. Empty for a page that is CSP-safe."""
+    parser = _InlineCode()
+    parser.feed(page)
+    parser.close()
+    return parser.found
+
+
 # --- the customer's steps, in-process -------------------------------------------------
 
 
@@ -176,14 +205,19 @@ def put_item(sandbox_client: TestClient, token: str, sku: str, quantity: int) ->
     return basket
 
 
-def review_form(client: TestClient) -> dict[str, str]:
-    page = client.get("/checkout")
-    assert page.status_code == 200, page.text
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    basket = re.search(r'name="basket" value="([^"]+)"', page.text)
+def confirm_fields(review_page: str) -> dict[str, str]:
+    """The Confirm form's fields on a review page: the CSRF token and the signed basket."""
+    csrf = re.search(r'name="csrf" value="([^"]+)"', review_page)
+    basket = re.search(r'name="basket" value="([^"]+)"', review_page)
     assert csrf, "the review page has a Confirm form"
     assert basket, "the Confirm form carries the signed basket reference"
     return {"csrf": csrf.group(1), "basket": basket.group(1)}
+
+
+def review_form(client: TestClient) -> dict[str, str]:
+    page = client.get("/checkout")
+    assert page.status_code == 200, page.text
+    return confirm_fields(page.text)
 
 
 def confirm(client: TestClient, form: dict[str, str]) -> httpx2.Response:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.helpers import customer_payload, open_launch
+from tests.helpers import confirm_fields, customer_payload, open_launch
 from webview_host.run import uvicorn_command
 
 PARTNER_AUTH = {"Authorization": "Bearer dev-partner-key"}
@@ -157,9 +157,4 @@ def shop_with_one_item(client: httpx.Client, sandbox: Server) -> tuple[dict[str,
         headers={"Authorization": f"Bearer {token.group(1)}"},
     )
     assert put.status_code == 200
-    review = client.get("/checkout").text
-    form = {
-        name: re.search(rf'name="{name}" value="([^"]+)"', review).group(1)  # type: ignore[union-attr]
-        for name in ("csrf", "basket")
-    }
-    return form, customer["external_id"]
+    return confirm_fields(client.get("/checkout").text), customer["external_id"]

@@ -13,7 +13,7 @@ from webview_host.checkout import FEE_FIELDS, NOTICES
 from webview_host.i18n import STRINGS, format_money, format_weight, translator
 from webview_host.ledger import CompletionState, ErrorKind
 from webview_host.resources import package_dir
-from webview_host.types import LOCALES
+from webview_host.types import LOCALES, Locale
 
 PACKAGE = Path(__file__).resolve().parents[1] / "webview_host"
 KEY = r"[a-z_]+\.[a-z_]+"
@@ -49,8 +49,8 @@ def test_every_key_is_used_and_every_used_key_exists() -> None:
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_no_translation_is_empty_or_untranslated_markup(locale: str) -> None:
-    for key, text in STRINGS[locale].items():  # type: ignore[index]
+def test_no_translation_is_empty_or_untranslated_markup(locale: Locale) -> None:
+    for key, text in STRINGS[locale].items():
         assert text.strip(), key
         assert "<" not in text, f"{key}: translations are text, templates add the markup"
 

@@ -1,9 +1,12 @@
-"""The README's promises that can be checked as text: every setting is in its table."""
+"""The README's promises that can be checked as text: every setting is in its table, every
+module in the "How it works" tree, in flow order."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+
+from tests.test_structure import modules, runtime_imports
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,3 +32,50 @@ def test_every_setting_has_a_row_in_the_readme_table() -> None:
     assert len(read) > 20, "the pattern still finds the settings"
     assert read - rows == set(), "settings missing from the README's configuration table"
     assert rows - read == set(), "README rows for settings nothing reads"
+
+
+def readme_modules() -> list[str]:
+    """The modules the README's "How it works" tree names, in its order (`ledger.schema`)."""
+    section = (ROOT / "README.md").read_text().split("## How it works", 1)[1]
+    tree = section.split("```\nwebview_host/\n", 1)[1].split("```", 1)[0]
+    listed: list[str] = []
+    folders: list[str] = []
+    for line in filter(str.strip, tree.splitlines()):
+        depth = (len(line) - len(line.lstrip())) // 2 - 1
+        name = line.split()[0]
+        folders = folders[:depth]
+        if name.endswith("/"):
+            folders.append(name.rstrip("/"))
+        else:
+            listed.append(".".join([*folders, name.removesuffix(".py")]))
+    return listed
+
+
+def test_how_it_works_names_every_module_each_below_what_it_imports() -> None:
+    """The README's tree is the package's (every module once, no other), in an order where
+    each module imports only modules above it (a package import stands for all it
+    re-exports)."""
+    known = modules()
+    imports = {
+        name.removeprefix("webview_host."): {
+            target.removeprefix("webview_host.")
+            for target in runtime_imports(path, name, set(known))
+        }
+        for name, path in known.items()
+    }
+    packages = {name for name, path in known.items() if path.name == "__init__.py"}
+    inits = {name.removeprefix("webview_host.") for name in packages}
+    listed = readme_modules()
+    assert sorted(listed) == sorted(set(imports) - inits - {"webview_host"}), "the tree"
+
+    def needs(name: str) -> set[str]:
+        """The listed modules `name` stands on (through packages to what they re-export)."""
+        found: set[str] = set()
+        for target in imports[name]:
+            found |= needs(target) if target in inits else {target}
+        return found
+
+    above: set[str] = set()
+    for name in listed:
+        assert needs(name) <= above, f"{name} imports {sorted(needs(name) - above)} from below"
+        above.add(name)

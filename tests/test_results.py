@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from webview_host.results import RESULT_PARAMS, return_link, sign_result, verify
+from webview_host.results import return_link, sign_result, verify
 from webview_host.sessions import CHECKOUT_SALT, Signer
 from webview_host.settings import Secret
 
@@ -112,4 +112,3 @@ def test_the_return_link_keeps_the_fragment_and_replaces_our_own_parameters() ->
     assert (
         link == "bankapp://shop/done?x=1&completion_id=cmp-1&state=failed&result_token=t.s#section"
     )
-    assert RESULT_PARAMS == ("completion_id", "state", "result_token")

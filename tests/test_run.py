@@ -9,7 +9,9 @@ import sys
 import threading
 from collections.abc import Iterator
 
-from webview_host.run import stop, wait_ready
+import pytest
+
+from webview_host.run import main, stop, wait_ready
 
 
 @contextlib.contextmanager
@@ -39,16 +41,26 @@ def _idle_process() -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
 
 
-def test_wait_ready_pauses_between_attempts_on_an_error_status() -> None:
-    """A server answering 503 is polled at the readiness pace, not in a busy loop."""
+def test_wait_ready_pauses_between_attempts_on_any_answer_but_200() -> None:
+    """A server answering 204 (no error: urllib raises nothing) or 503 is polled at the
+    readiness pace, not in a busy loop."""
     sleeps: list[float] = []
     process = _idle_process()
     try:
-        with answering([503, 503, 503]) as url:
+        with answering([204, 503, 204]) as url:
             assert wait_ready(url, process, seconds=30, sleep=sleeps.append)
     finally:
         stop([process], 0)
     assert sleeps == [0.2, 0.2, 0.2], "one pause after each answer that was not 200"
+
+
+def test_bad_settings_stop_the_launcher_with_the_sentence_naming_them(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("WVH_SANDBOX", "1")  # the launcher's own default, undone after the test
+    monkeypatch.setenv("WVH_HOST_PORT", "eighty")
+    assert main() == 2
+    assert "WVH_HOST_PORT" in capsys.readouterr().err
 
 
 def test_wait_ready_gives_up_when_the_process_dies() -> None:

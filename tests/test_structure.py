@@ -9,13 +9,13 @@ PACKAGE = Path(__file__).resolve().parents[1] / "webview_host"
 MAX_LINES = 300
 
 
-def module_name(path: Path) -> str:
-    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+def module_name(path: Path, package: Path = PACKAGE) -> str:
+    parts = path.relative_to(package.parent).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def modules() -> dict[str, Path]:
-    return {module_name(p): p for p in PACKAGE.rglob("*.py")}
+def modules(package: Path = PACKAGE) -> dict[str, Path]:
+    return {module_name(p, package): p for p in package.rglob("*.py")}
 
 
 def runtime_imports(path: Path, name: str, known: set[str]) -> set[str]:
@@ -47,8 +47,9 @@ def runtime_imports(path: Path, name: str, known: set[str]) -> set[str]:
     return found
 
 
-def test_no_import_cycles() -> None:
-    known = modules()
+def import_cycles(package: Path = PACKAGE) -> list[list[str]]:
+    """Every chain of run-time imports that leads back to where it started."""
+    known = modules(package)
     graph = {name: runtime_imports(path, name, set(known)) for name, path in known.items()}
     cycles: list[list[str]] = []
 
@@ -57,14 +58,38 @@ def test_no_import_cycles() -> None:
             if target in trail:
                 cycle = [*trail[trail.index(target) :], target]
                 # A package importing its own submodules is a re-export, not a cycle.
-                if not all(c.startswith(cycle[0]) for c in cycle):
+                if not all(c == cycle[0] or c.startswith(cycle[0] + ".") for c in cycle):
                     cycles.append(cycle)
             elif len(trail) < 30:
                 visit(target, [*trail, target])
 
     for name in graph:
         visit(name, [name])
+    return cycles
+
+
+def test_no_import_cycles() -> None:
+    cycles = import_cycles()
     assert cycles == [], "\n".join(" -> ".join(c) for c in cycles[:5])
+
+
+def test_the_cycle_guard_sees_run_time_cycles_only(tmp_path: Path) -> None:
+    """A cycle through relative imports is found; an import only for type checking, and a
+    package re-exporting its modules, are not cycles."""
+    package = tmp_path / "pkg"
+    package.mkdir()
+    files = {
+        "__init__.py": "from .a import A\n",
+        "a.py": "from .b import B\nA = 1\n",
+        "b.py": "from . import a\nB = 2\n",
+        "c.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .d import D\n",
+        "d.py": "from .c import C\n",
+        "e.py": "from pkg import A\n",
+    }
+    for name, text in files.items():
+        (package / name).write_text(text)
+    found = {" -> ".join(c) for c in import_cycles(package)}
+    assert found == {"pkg.a -> pkg.b -> pkg.a", "pkg.b -> pkg.a -> pkg.b"}
 
 
 def test_modules_stay_small() -> None:
@@ -74,3 +99,24 @@ def test_modules_stay_small() -> None:
         if (count := len(path.read_text().splitlines())) > MAX_LINES
     }
     assert big == {}, f"split these modules (over {MAX_LINES} lines): {big}"
+
+
+def test_package_inits_only_re_export() -> None:
+    """Code lives in named modules; an `__init__.py` holds its docstring, imports and
+    `__all__` (house style, httpx/__init__.py)."""
+    holding_code = {}
+    for path in PACKAGE.rglob("__init__.py"):
+        body = ast.parse(path.read_text()).body
+        others = [
+            ast.unparse(node).splitlines()[0]
+            for node in body
+            if not isinstance(node, ast.Import | ast.ImportFrom)
+            and not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
+            and not (
+                isinstance(node, ast.Assign)
+                and [ast.unparse(t) for t in node.targets] == ["__all__"]
+            )
+        ]
+        if others:
+            holding_code[str(path.relative_to(PACKAGE))] = others
+    assert holding_code == {}

@@ -33,6 +33,11 @@ class BasketView:
     session: CustomerSession
     renewed: bool
 
+    @property
+    def nonempty_basket(self) -> EcomOrder | None:
+        """The basket when it has items: an emptied basket is nothing to review or clear."""
+        return self.basket if self.basket is not None and self.basket.items else None
+
 
 def token_expiry(grant: TokenGrant) -> float | None:
     """When a granted token expires (epoch seconds), from `expires_at` or `expire_ttl`."""

@@ -49,15 +49,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
-    args = _parser().parse_args(argv)
-    if args.command == "sandbox":
-        # Typing `webview-host sandbox` is the consent the sandbox asks for.
+def settings_from_env(*, sandbox: bool = False) -> Settings | None:
+    """The settings of the `WVH_*` environment, or None once the reason they are wrong is
+    printed; `sandbox` makes sandbox mode the default, for a command that asked for it."""
+    if sandbox:
         os.environ.setdefault("WVH_SANDBOX", "1")
     try:
-        settings = Settings.from_env(os.environ)
+        return Settings.from_env(os.environ)
     except SettingsError as exc:
-        print(f"Settings: {exc}", file=sys.stderr)
+        print(f"Cannot start: {exc}", file=sys.stderr)
+        return None
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
+    args = _parser().parse_args(argv)
+    # Typing `webview-host sandbox` is the consent the sandbox asks for.
+    settings = settings_from_env(sandbox=args.command == "sandbox")
+    if settings is None:
         return 2
     logs.configure(settings.log_level, settings.log_format)
     if args.command in ("serve", "sandbox"):

@@ -36,7 +36,6 @@ from .result_tokens import ResultTokenCheck
 from .settings import Secret, Settings
 
 RESULT_SALT = "wvh.result.v1"
-RESULT_PARAMS = ("completion_id", "state", "result_token")
 # A token dated this far in the future is refused (clock skew between instances).
 MAX_CLOCK_SKEW = 60
 

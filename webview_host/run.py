@@ -7,7 +7,6 @@ Ctrl-C stops both; if either dies, the other is stopped too.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -16,7 +15,8 @@ import urllib.request
 from collections.abc import Callable
 from typing import NoReturn
 
-from .settings import Settings, SettingsError
+from .cli import settings_from_env
+from .settings import Settings
 
 SAMPLE_CUSTOMER = (
     '{"customer": {"external_id": "demo-customer-1", "firstname": "Ayşe", '
@@ -62,11 +62,8 @@ def wait_ready(
 def main() -> int:
     # `make run` is the development launcher: sandbox mode unless told otherwise. The
     # production entry point (`uvicorn --factory ...create_app_from_env`) has no such default.
-    os.environ.setdefault("WVH_SANDBOX", "1")
-    try:
-        settings = Settings.from_env(os.environ)
-    except SettingsError as exc:
-        print(f"Cannot start: {exc}", file=sys.stderr)
+    settings = settings_from_env(sandbox=True)
+    if settings is None:
         return 2
     processes: list[subprocess.Popen[bytes]] = []
     if settings.sandbox_mode:

@@ -227,7 +227,7 @@ class Settings:
             webview_url_template=template,
             default_locale=locale,
             cookie_keys=cookie_keys,
-            session_max_age=env.integer("SESSION_MAX_AGE", 3600, minimum=60),
+            session_max_age=session_max_age,
             launch_ttl=env.integer("LAUNCH_TTL", 60, minimum=5, maximum=3600),
             database_url=env.text("DATABASE_URL", "sqlite:///data/webview-host.sqlite3"),
             partner_keys=partner_keys,

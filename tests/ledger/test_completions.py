@@ -84,6 +84,7 @@ async def test_claims_from_two_ledger_instances_have_one_winner(
 
 async def test_transitions_are_compare_and_set(ledger: Ledger) -> None:
     pending, _ = await _claim(ledger)
+    assert pending.in_progress
     done = await ledger.completions.transition(
         pending,
         from_states=(PENDING,),
@@ -97,6 +98,7 @@ async def test_transitions_are_compare_and_set(ledger: Ledger) -> None:
     assert done.total == Decimal("1.10")
     assert done.currency == "TRY", "unset fields keep their value"
     assert done.terminal
+    assert not done.in_progress
     late = await ledger.completions.transition(pending, from_states=(PENDING,), state=FAILED)
     assert late is None, "a finished completion cannot be overwritten"
     assert (await ledger.completions.current(pending)).state is COMPLETED
@@ -109,6 +111,7 @@ async def test_failed_retryable_is_reclaimed_once(ledger: Ledger) -> None:
     )
     assert failed is not None
     assert not failed.terminal
+    assert not failed.in_progress
     assert failed.retry_allowed
     wins = await asyncio.gather(
         *(ledger.completions.reclaim(failed, total=Decimal(2), currency="TRY") for _ in range(10))
@@ -159,6 +162,7 @@ async def test_observers_run_in_the_transaction_of_the_change(ledger: Ledger) ->
     pending, _ = await _claim(ledger)
     unknown = await ledger.completions.transition(pending, from_states=(PENDING,), state=UNKNOWN)
     assert unknown is not None
+    assert unknown.in_progress, "an unknown outcome is still to be settled"
     with pytest.raises(RuntimeError):
         await ledger.completions.transition(unknown, from_states=(UNKNOWN,), state=FAILED)
     assert (await ledger.completions.current(pending)).state is UNKNOWN, "rolled back"

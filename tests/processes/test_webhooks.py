@@ -7,7 +7,7 @@ import contextlib
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -35,10 +35,10 @@ def receiver(port: int, log: Path) -> Iterator[subprocess.Popen[bytes]]:
             process.wait(timeout=10)
 
 
-def wait_for(condition: object, log: Path, timeout: float = 30) -> None:
+def wait_for(condition: Callable[[], bool], log: Path, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
+        if condition():
             return
         time.sleep(0.1)
     raise AssertionError(f"not seen in {timeout}s; receiver said:\n{log.read_text()}")

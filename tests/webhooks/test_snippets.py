@@ -31,8 +31,7 @@ def snippet(language: str) -> str:
 
 
 def cases() -> list[tuple[str, bytes, str, str, bool]]:
-    """(name, body, header, secret, verifies?), signed now: call it when the test runs, not
-    at collection (a long suite reaches these tests minutes later, past the tolerance)."""
+    """(name, body, header, secret, verifies?)."""
     now = int(time.time())
     one = signature_header(BODY, [Secret(NEW)], now)
     rotating = signature_header(BODY, [Secret(OLD), Secret(NEW)], now)
@@ -50,6 +49,16 @@ def cases() -> list[tuple[str, bytes, str, str, bool]]:
     ]
 
 
+CASES = [name for name, *_ in cases()]
+
+
+@pytest.fixture(params=CASES)
+def case(request: pytest.FixtureRequest) -> tuple[str, bytes, str, str, bool]:
+    """One case, signed when the test runs: signed at collection, the 5-minute tolerance
+    could pass before a long suite reaches the test."""
+    return next(c for c in cases() if c[0] == request.param)
+
+
 def python_verify() -> Callable[..., bool]:
     namespace: dict[str, Any] = {}
     exec(compile(snippet("python"), str(DOC), "exec"), namespace)  # noqa: S102 - our own doc
@@ -57,16 +66,8 @@ def python_verify() -> Callable[..., bool]:
     return verify
 
 
-CASES = [name for name, *_ in cases()]
-
-
-def case_named(name: str) -> tuple[str, bytes, str, str, bool]:
-    return next(case for case in cases() if case[0] == name)
-
-
-@pytest.mark.parametrize("name", CASES)
-def test_python_snippet(name: str) -> None:
-    _, body, header, secret, expected = case_named(name)
+def test_python_snippet(case: tuple[str, bytes, str, str, bool]) -> None:
+    _, body, header, secret, expected = case
     assert python_verify()(body, header, secret) is expected
 
 
@@ -92,10 +93,11 @@ def test_node_snippet(tmp_path: Path) -> None:
     assert json.loads(result.stdout) == [expected for *_, expected in all_cases]
 
 
-@pytest.mark.parametrize("name", CASES)
-def test_the_local_receiver_verifies_as_the_doc_says(name: str) -> None:
+def test_the_local_receiver_verifies_as_the_doc_says(
+    case: tuple[str, bytes, str, str, bool],
+) -> None:
     """scripts/webhook_receiver.py decides as the doc's snippet does."""
     script = DOC.parents[1] / "scripts" / "webhook_receiver.py"
     receiver = runpy.run_path(str(script), run_name="receiver")
-    _, body, header, secret, expected = case_named(name)
+    _, body, header, secret, expected = case
     assert receiver["verify"](body, header, secret) is expected

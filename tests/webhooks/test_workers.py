@@ -12,7 +12,7 @@ import pytest
 
 from tests.helpers import Clock, postgres_schema
 from webview_host.environment import Secret
-from webview_host.ledger import EventState, Ledger, Outbox
+from webview_host.ledger import EventState, Executor, Ledger, Outbox
 from webview_host.webhooks import Backoff, Dispatcher
 
 pytestmark = [pytest.mark.anyio]
@@ -34,10 +34,10 @@ class CountingReceiver(httpx.AsyncBaseTransport):
 async def add_events(ledger: Ledger, count: int, now: float) -> list[str]:
     ids = [f"evt_test{n:04d}" for n in range(count)]
 
-    def work(db: object) -> None:
+    def work(db: Executor) -> None:
         for event_id in ids:
             Outbox.add(
-                db,  # type: ignore[arg-type]
+                db,
                 event_id=event_id,
                 type="order.completed",
                 completion_id="c",

@@ -5,7 +5,7 @@
 lost answers from Minted's own record).
 """
 
-from .complete import RECENT_ORDER_SECONDS, Checkout, is_price_lapse
+from .complete import Checkout
 from .reconcile import Reconciler
 from .review import (
     FEE_FIELDS,
@@ -21,7 +21,6 @@ from .review import (
 __all__ = [
     "FEE_FIELDS",
     "NOTICES",
-    "RECENT_ORDER_SECONDS",
     "BasketChanged",
     "BasketRef",
     "ChangeReason",
@@ -30,5 +29,4 @@ __all__ = [
     "OrderInProgress",
     "Reconciler",
     "Review",
-    "is_price_lapse",
 ]

@@ -46,12 +46,6 @@ from .review import (
 
 logger = logging.getLogger(__name__)
 
-PENDING, COMPLETED, FAILED, UNKNOWN = (
-    CompletionState.PENDING,
-    CompletionState.COMPLETED,
-    CompletionState.FAILED,
-    CompletionState.UNKNOWN,
-)
 # An order placed this recently is pointed out on the review page (reload, back button).
 RECENT_ORDER_SECONDS = 15 * 60
 
@@ -90,25 +84,27 @@ class Checkout:
         recent = await self._completions.latest(
             session.customer_id, since=self._clock() - RECENT_ORDER_SECONDS
         )
-        if recent is not None and recent.state in (PENDING, UNKNOWN):
+        if recent is not None:
             recent = await self._reconciler.settle(recent)
-            if recent.state in (PENDING, UNKNOWN):
+            if recent.in_progress:
                 return OrderInProgress(recent)
         view = await self._baskets.read(session)
-        basket = view.basket if view.basket is not None and view.basket.items else None
+        basket = view.nonempty_basket
         if basket is not None:
             ref = BasketRef.of(view.session, basket)
             existing = await self._completions.find(ref.key)
-            if existing is not None and existing.state in (PENDING, UNKNOWN):
+            if existing is not None:
                 existing = await self._reconciler.settle(existing)
-                if existing.state in (PENDING, UNKNOWN):
+                if existing.in_progress:
                     return OrderInProgress(existing)
         return Review(
             session=view.session,
             basket=basket,
             fees=fee_lines(basket) if basket is not None else [],
             lapsed=bool(basket and basket.pricefix and basket.pricefix.lapsed),
-            recent_order=recent if recent is not None and recent.state is COMPLETED else None,
+            recent_order=recent
+            if recent is not None and recent.state is CompletionState.COMPLETED
+            else None,
             basket_ref=ref.sign(self._signer) if basket is not None else "",
         )
 
@@ -195,7 +191,7 @@ class Checkout:
             found = await self._reconciler.read_minted(completion)
             if found is not None and found.is_order:
                 return await self._reconciler.record_order(
-                    completion, found, from_states=(PENDING,)
+                    completion, found, from_states=(CompletionState.PENDING,)
                 )
             kind: ErrorKind
             if is_price_lapse(exc):
@@ -205,7 +201,9 @@ class Checkout:
             else:
                 kind = "rejected"
             return await self._fail(completion, kind, exc)
-        return await self._reconciler.record_order(completion, order, from_states=(PENDING,))
+        return await self._reconciler.record_order(
+            completion, order, from_states=(CompletionState.PENDING,)
+        )
 
     async def _lost(self, completion: Completion, exc: MintedError) -> Completion:
         logger.warning(
@@ -215,7 +213,7 @@ class Checkout:
             extra={"support_code": completion.support_code},
         )
         moved = await self._completions.transition(
-            completion, from_states=(PENDING,), state=UNKNOWN
+            completion, from_states=(CompletionState.PENDING,), state=CompletionState.UNKNOWN
         )
         return await self._reconciler.reconcile(
             moved or await self._completions.current(completion)
@@ -230,6 +228,10 @@ class Checkout:
             extra={"support_code": completion.support_code},
         )
         moved = await self._completions.transition(
-            completion, from_states=(PENDING,), state=FAILED, retryable=True, error_kind=kind
+            completion,
+            from_states=(CompletionState.PENDING,),
+            state=CompletionState.FAILED,
+            retryable=True,
+            error_kind=kind,
         )
         return moved or await self._completions.current(completion)

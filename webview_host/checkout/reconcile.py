@@ -27,13 +27,6 @@ from ..minted import EcomOrder, MintedClient, MintedError
 
 logger = logging.getLogger(__name__)
 
-PENDING, COMPLETED, FAILED, UNKNOWN = (
-    CompletionState.PENDING,
-    CompletionState.COMPLETED,
-    CompletionState.FAILED,
-    CompletionState.UNKNOWN,
-)
-
 
 class Reconciler:
     """Reads Minted to settle unknown and stale completions; records orders."""
@@ -53,16 +46,16 @@ class Reconciler:
 
     async def settle(self, completion: Completion) -> Completion:
         """The completion's state, after reconciling it if unknown or stale pending."""
-        if completion.state is UNKNOWN:
+        if completion.state is CompletionState.UNKNOWN:
             return await self.reconcile(completion)
         stale_before = self._clock() - self._stale
-        if completion.state is not PENDING or completion.updated_at >= stale_before:
+        if completion.state is not CompletionState.PENDING or completion.updated_at >= stale_before:
             return completion
         never_sent = completion.sent_at is None
         moved = await self._completions.transition(
             completion,
-            from_states=(PENDING,),
-            state=FAILED if never_sent else UNKNOWN,
+            from_states=(CompletionState.PENDING,),
+            state=CompletionState.FAILED if never_sent else CompletionState.UNKNOWN,
             retryable=never_sent,
             error_kind="unavailable" if never_sent else None,
             stale_before=stale_before,
@@ -82,7 +75,9 @@ class Reconciler:
         """Settle an unknown completion from Minted's own record of the basket."""
         found = await self.read_minted(completion)
         if found is not None and found.is_order:
-            return await self.record_order(completion, found, from_states=(UNKNOWN,))
+            return await self.record_order(
+                completion, found, from_states=(CompletionState.UNKNOWN,)
+            )
         return completion
 
     async def sweep(self, *, limit: int = 100) -> list[Completion]:
@@ -102,7 +97,7 @@ class Reconciler:
         moved = await self._completions.transition(
             completion,
             from_states=from_states,
-            state=COMPLETED,
+            state=CompletionState.COMPLETED,
             order_guid=order.guid,
             increment_id=order.increment_id,
             order_code=order.external_id or order.increment_id,

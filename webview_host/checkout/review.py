@@ -11,15 +11,17 @@ from __future__ import annotations
 import dataclasses
 import secrets
 from decimal import Decimal
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, get_args
 
 from ..ledger import Completion, basket_key
 from ..minted import EcomOrder
 from ..sessions import CustomerSession, Signer
 
 ChangeReason = Literal["empty", "changed", "price_lapsed"]
-Notice = Literal["empty", "changed", "price_lapsed", "retry"]
-NOTICES: Final[tuple[Notice, ...]] = ("empty", "changed", "price_lapsed", "retry")
+# What the review page may say on arrival: why Confirm sent the customer back, or "retry"
+# (the order page's "Try again" after a retryable failure).
+Notice = Literal[ChangeReason, "retry"]
+NOTICES: Final[tuple[Notice, ...]] = get_args(Notice)
 
 # The Ecom Order money fields shown on review as "included in the total", in display order.
 FEE_FIELDS: Final = (

@@ -97,6 +97,11 @@ class Completion:
         )
 
     @property
+    def in_progress(self) -> bool:
+        """Its outcome is not recorded yet: pending, or unknown until Minted's record shows it."""
+        return self.state in (CompletionState.PENDING, CompletionState.UNKNOWN)
+
+    @property
     def retry_allowed(self) -> bool:
         """The customer may confirm this basket again."""
         return self.state is CompletionState.FAILED and self.retryable

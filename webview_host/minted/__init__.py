@@ -21,10 +21,9 @@ from .models import (
     SellItem,
     TokenGrant,
 )
-from .sell import CURRENCIES, Currency, PriceQuote, PriceToken, check_sell
+from .sell import Currency, PriceQuote, PriceToken
 
 __all__ = [
-    "CURRENCIES",
     "BearerAuth",
     "Currency",
     "EcomOrder",
@@ -45,5 +44,4 @@ __all__ = [
     "PriceToken",
     "SellItem",
     "TokenGrant",
-    "check_sell",
 ]

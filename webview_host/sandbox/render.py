@@ -12,10 +12,10 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from ..types import ISTANBUL
 from . import catalog
 from .state import AccessToken, Basket, BasketStatus, Customer, HookPush, PriceFix, SellOrder
 
-ISTANBUL = dt.timezone(dt.timedelta(hours=3))
 _FEES = {
     "delivery_price": "Kargo",
     "insurance_price": "Sigorta",

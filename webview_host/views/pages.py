@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from ..checkout import NOTICES, BasketChanged, OrderInProgress
 from ..results import result_link
-from ..security import origin_allowed, tokens_match
 from ..throttle import Limit
 from .common import count, render, require_session, save_if_changed, services, settled_completion
+from .forms import session_form
 
 
 async def index(request: Request) -> Response:
@@ -57,12 +56,7 @@ async def checkout(request: Request) -> Response:
 
 async def complete(request: Request) -> Response:
     svc = services(request)
-    session = require_session(request)
-    if not origin_allowed(request, svc.settings.public_origin):
-        raise HTTPException(403, "origin")
-    form = await request.form()
-    if not tokens_match(session.csrf, form.get("csrf")):
-        raise HTTPException(403, "csrf")
+    session, form = await session_form(request)
     await count(request, Limit.CONFIRM, session)
     try:
         completion, after = await svc.checkout.complete(session, str(form.get("basket", "")))

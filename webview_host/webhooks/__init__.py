@@ -7,11 +7,10 @@ transaction) -> `backoff` (the retry schedule) -> `signing` (the
 
 from .backoff import Backoff
 from .dispatcher import Dispatcher, Outcome
-from .events import EVENT_TYPES, EventType, EventWriter, event_type
+from .events import EventType, EventWriter, event_type
 from .signing import HEADER, signature, signature_header
 
 __all__ = [
-    "EVENT_TYPES",
     "HEADER",
     "Backoff",
     "Dispatcher",

@@ -24,7 +24,6 @@ from typing import Any, Literal
 from ..ledger import Completion, CompletionState, Executor, Outbox
 
 EventType = Literal["order.completed", "order.failed", "order.reconciled"]
-EVENT_TYPES: tuple[EventType, ...] = ("order.completed", "order.failed", "order.reconciled")
 
 
 def event_type(before: CompletionState, after: CompletionState) -> EventType | None:

@@ -1,40 +1,13 @@
-"""The partner's server-to-server API: each module declares its operations; the routes and
-the OpenAPI document are built from the one list here."""
+"""The partner's server-to-server API: each module declares its operations (`operation.py`);
+`api.py` lists them all, for the routes and the OpenAPI document alike.
 
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
+`auth` (the key, bodies, queries) -> `upstream` (Minted's failures as answers) ->
+`operation` (one declaration) -> `openapi` (the document) -> one module per resource
+(`launches`, `orders`, `minted_orders`, `baskets`, `sales`, `webhooks`) -> `api`.
+"""
 
-from . import baskets, launches, minted_orders, orders, sales, webhooks
+from .api import OPERATIONS, refused, routes
 from .auth import Refused
-from .openapi import Operation, openapi_endpoint
-
-# `/api/v1/orders/lookup` (POST) and `/api/v1/orders/{completion_id}` (GET) share a
-# shape. Starlette matches the method too, but a method neither allows (OPTIONS, PUT) is
-# answered 405 with the `Allow` of the first route whose path matches: the literal path
-# comes first, so `/api/v1/orders/lookup` says `Allow: POST`.
-OPERATIONS: list[Operation] = [
-    *launches.OPERATIONS,
-    *minted_orders.OPERATIONS,
-    *orders.OPERATIONS,
-    *webhooks.OPERATIONS,
-    *baskets.OPERATIONS,
-    *sales.OPERATIONS,
-]
-
-
-def routes() -> list[Route]:
-    """Every partner operation, and `GET /api/openapi.json` describing them."""
-    return [
-        *(op.route() for op in OPERATIONS),
-        Route("/api/openapi.json", openapi_endpoint(OPERATIONS), methods=["GET"]),
-    ]
-
-
-async def refused(request: Request, exc: Exception) -> Response:
-    """The exception handler answering a `Refused` partner request."""
-    assert isinstance(exc, Refused)
-    return exc.response
-
+from .operation import Operation
 
 __all__ = ["OPERATIONS", "Operation", "Refused", "refused", "routes"]

@@ -1,15 +1,13 @@
 """The partner API's OpenAPI document, built from the operations each module declares.
 
-Every partner operation is an `Operation`: its route, its request and answer
-models, and the statuses it can answer. The document and the routes come from
-the same list, so they cannot disagree. A request model may depend on the
-configuration (`request=launch_request(settings)`) and on the date (a
+The document and the routes come from the same `Operation`s (`operation.py`),
+so they cannot disagree. A request model may depend on the configuration
+(`request=launch_request`, called with the settings) and on the date (a
 birthdate before today), so the document is built when it is served.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -17,11 +15,10 @@ from typing import Any
 from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from ...settings import Settings
 from ..common import services
-from .auth import throttled
+from .operation import Operation
 
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -38,45 +35,12 @@ ERROR_SCHEMA: dict[str, Any] = {
 }
 
 
-@dataclasses.dataclass(frozen=True)
-class Operation:
-    """One partner API operation; `responses` maps status -> (description, model or None
-    for the error body). 401 is added to every operation. `query` is the model the
-    query string is validated with; its fields become the query parameters."""
-
-    path: str
-    method: str
-    endpoint: Callable[[Request], Awaitable[Response]]
-    operation_id: str
-    summary: str
-    responses: dict[int, tuple[str, type[BaseModel] | None]]
-    # A model, or a function of the settings giving the model (validation and document alike).
-    request: type[BaseModel] | Callable[[Settings], type[BaseModel]] | None = None
-    parameters: tuple[dict[str, Any], ...] = ()
-    description: str = ""
-    query: type[BaseModel] | None = None
-
-    def route(self) -> Route:
-        return Route(self.path, throttled(self.endpoint), methods=[self.method.upper()])
-
-
 def _ref(model: type[BaseModel]) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
 def _json(schema: dict[str, Any]) -> dict[str, Any]:
     return {"application/json": {"schema": schema}}
-
-
-def path_parameter(name: str, description: str, pattern: str) -> dict[str, Any]:
-    """A required path parameter, documented with the pattern the view enforces."""
-    return {
-        "name": name,
-        "in": "path",
-        "required": True,
-        "description": description,
-        "schema": {"type": "string", "pattern": pattern},
-    }
 
 
 def _inline(schema: Any, defs: dict[str, Any]) -> Any:
@@ -114,13 +78,6 @@ def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
     return parameters
 
 
-# Answers every partner operation can give, whatever it declares.
-COMMON_RESPONSES: dict[int, tuple[str, None]] = {
-    401: ("Missing or wrong partner API key", None),
-    429: ("Too many requests for this key or address; wait Retry-After seconds", None),
-}
-
-
 def document(operations: Sequence[Operation], settings: Settings) -> dict[str, Any]:
     """The OpenAPI 3.1 document of these operations under this configuration."""
     schemas: dict[str, Any] = {"Error": ERROR_SCHEMA}
@@ -134,7 +91,7 @@ def document(operations: Sequence[Operation], settings: Settings) -> dict[str, A
 
     for op in operations:
         responses: dict[str, Any] = {}
-        for status, (description, model) in sorted({**op.responses, **COMMON_RESPONSES}.items()):
+        for status, (description, model) in sorted(op.answers.items()):
             schema = register(model) if model else {"$ref": "#/components/schemas/Error"}
             responses[str(status)] = {"description": description, "content": _json(schema)}
         operation: dict[str, Any] = {

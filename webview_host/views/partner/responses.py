@@ -1,9 +1,23 @@
-"""Answers of the partner API: a pydantic model as JSON, never cached."""
+"""Answers of the partner API: pydantic models as JSON, never cached; money as decimal strings."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict
 from starlette.responses import Response
+
+
+class Answer(BaseModel):
+    """A model that reads the Minted client's typed values by attribute name
+    (`Model.model_validate(value)`), writing its Decimal money as decimal strings."""
+
+    model_config = ConfigDict(from_attributes=True, coerce_numbers_to_str=True)
+
+
+def money(value: Decimal | None) -> str | None:
+    """A Decimal amount as the partner API writes it (`"2862.90"`), or None."""
+    return None if value is None else str(value)
 
 
 def json_response(model: BaseModel, status_code: int = 200) -> Response:

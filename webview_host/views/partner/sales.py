@@ -18,19 +18,18 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ...minted import Currency, MintedError, SellItem
+from ...minted import Currency, SellItem
 from ..common import services
-from .auth import json_body, require_partner
+from .auth import json_body
 from .minted_orders import KEY, MintedOrder
-from .openapi import Operation
-from .responses import json_response
-from .upstream import UPSTREAM_RESPONSES, upstream_refusal
+from .operation import Operation
+from .responses import Answer, json_response, money
 
 PRICE_TOKEN = r"^[^\x00-\x1f\x7f]{1,256}$"  # noqa: S105 - a pattern, not a token
 SKU = r"^[A-Za-z0-9_.-]{1,64}$"
 
 
-class Price(BaseModel):
+class Price(Answer):
     """One metal's fixed price."""
 
     sku: str
@@ -96,40 +95,29 @@ class SaleAnswer(BaseModel):
 
 
 async def price_token(request: Request) -> Response:
-    require_partner(request)
-    try:
-        found = await services(request).minted.price_token()
-    except MintedError as exc:
-        raise upstream_refusal(request, exc, "prices") from None
+    found = await services(request).minted.price_token()
     return json_response(
         PriceTokenAnswer(
             price_token=found.price_token,
             expires_at=found.expires_at,
-            prices=[
-                Price(sku=p.sku, price=str(p.price), currency_code=p.currency_code)
-                for p in found.prices
-            ],
+            prices=[Price.model_validate(price) for price in found.prices],
         )
     )
 
 
 async def sell(request: Request) -> Response:
-    require_partner(request)
     body = await json_body(request, SellRequest)
-    try:
-        sold = await services(request).minted.sell(
-            price_token=body.price_token,
-            external_id=body.external_id,
-            currency=body.currency_code,
-            items=[SellItem(sku=line.sku, amount=line.amount) for line in body.items],
-        )
-    except MintedError as exc:
-        raise upstream_refusal(request, exc, "sell", repeatable=False) from None
+    sold = await services(request).minted.sell(
+        price_token=body.price_token,
+        external_id=body.external_id,
+        currency=body.currency_code,
+        items=[SellItem(sku=line.sku, amount=line.amount) for line in body.items],
+    )
     return json_response(
         SaleAnswer(
             order_codes=sold.order_code,
             guids=sold.guid,
-            total=None if sold.total is None else str(sold.total),
+            total=money(sold.total),
             order_at=sold.order_at,
             orders=[MintedOrder.of(order) for order in sold.orders],
         ),
@@ -142,19 +130,20 @@ OPERATIONS = [
         path="/api/v1/prices",
         method="get",
         endpoint=price_token,
+        minted="prices",
         operation_id="getPriceToken",
         summary="A price token for selling digital metal, and the prices it fixes",
         responses={
             200: ("The price token", PriceTokenAnswer),
-            403: ("Minted does not allow this (upstream_forbidden)", None),
             404: ("Minted has no prices endpoint here (upstream_not_found)", None),
-            **UPSTREAM_RESPONSES,
         },
     ),
     Operation(
         path="/api/v1/sales/digital",
         method="post",
         endpoint=sell,
+        minted="sell",
+        repeatable=False,
         operation_id="sellDigitalMetal",
         summary="Sell a customer's digital gold or silver to Minted (Sell)",
         description=(
@@ -171,10 +160,6 @@ OPERATIONS = [
             201: ("The sale's orders", SaleAnswer),
             403: ("The holdings do not cover the sale (upstream_forbidden)", None),
             404: ("Minted has no such record (upstream_not_found)", None),
-            413: ("Body too large", None),
-            415: ("Body is not JSON", None),
-            422: ("A bad field, named under fields", None),
-            **UPSTREAM_RESPONSES,
         },
     ),
 ]

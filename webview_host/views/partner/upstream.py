@@ -32,23 +32,17 @@ from typing import Any
 
 from starlette.requests import Request
 
-from ...minted import (
-    MintedAPIError,
-    MintedError,
-    MintedForbidden,
-    MintedNotFound,
-    MintedParameterError,
-    MintedProtocolError,
-    MintedUnauthorized,
-    MintedUnavailable,
-)
+from ...minted import errors
 from ..errors import ErrorCode, error_response, new_support_code
 from .auth import Refused
 
 logger = logging.getLogger(__name__)
 
-# (status, description) of each upstream error, for the operations' OpenAPI responses.
+# (status, description) of each upstream error, for the OpenAPI responses of the operations
+# that call Minted (`operation.py`); an operation may describe its 403 and 404 more closely.
 UPSTREAM_RESPONSES: dict[int, tuple[str, None]] = {
+    403: ("Minted does not allow this (upstream_forbidden)", None),
+    404: ("Minted has no such record (upstream_not_found)", None),
     409: (
         "Minted refused well-formed values as things stand, e.g. an unknown customer or SKU "
         "or an expired price token (`upstream_rejected`, Minted's field errors under fields)",
@@ -61,7 +55,7 @@ UPSTREAM_RESPONSES: dict[int, tuple[str, None]] = {
 
 
 def upstream_refusal(
-    request: Request, exc: MintedError, operation: str, *, repeatable: bool = True
+    request: Request, exc: errors.MintedError, operation: str, *, repeatable: bool = True
 ) -> Refused:
     """The partner API's answer to Minted failing `operation` with `exc`; `repeatable`
     is False for a call Minted must not get twice (a sale)."""
@@ -91,33 +85,33 @@ def upstream_refusal(
     )
 
 
-def _maybe_acted(exc: MintedError) -> bool:
-    if isinstance(exc, MintedUnavailable):
+def _maybe_acted(exc: errors.MintedError) -> bool:
+    if isinstance(exc, errors.MintedUnavailable):
         return exc.request_sent
-    return isinstance(exc, MintedProtocolError)
+    return isinstance(exc, errors.MintedProtocolError)
 
 
-def _mapped(exc: MintedError) -> tuple[int, ErrorCode, str, dict[str, Any]]:
-    if isinstance(exc, MintedParameterError):
+def _mapped(exc: errors.MintedError) -> tuple[int, ErrorCode, str, dict[str, Any]]:
+    if isinstance(exc, errors.MintedParameterError):
         return (
             409,
             "upstream_rejected",
             "Minted refused these values as things stand; see fields.",
             {"fields": exc.field_errors or {"body": [exc.message or "refused by Minted"]}},
         )
-    if isinstance(exc, MintedNotFound):
+    if isinstance(exc, errors.MintedNotFound):
         return 404, "upstream_not_found", "Minted has no such record.", {}
-    if isinstance(exc, MintedForbidden):
+    if isinstance(exc, errors.MintedForbidden):
         return 403, "upstream_forbidden", "Minted does not allow this for this partner.", {}
-    if isinstance(exc, MintedUnauthorized):
+    if isinstance(exc, errors.MintedUnauthorized):
         return (
             502,
             "upstream_refused",
             "Minted refused our credentials; the host's configuration needs attention.",
             {},
         )
-    if isinstance(exc, MintedAPIError):
+    if isinstance(exc, errors.MintedAPIError):
         return 502, "upstream_refused", f"Minted refused the call ({exc.status}).", {}
-    if isinstance(exc, MintedProtocolError):
+    if isinstance(exc, errors.MintedProtocolError):
         return 502, "upstream_bad_answer", "Minted's answer could not be read.", {}
     return 503, "upstream_unavailable", "Minted cannot be reached right now; try again.", {}
