@@ -43,7 +43,7 @@ def assert_upstream_error(response: Any, status: int, error: str) -> None:
     assert response.headers["x-request-id"]
     if status == 503:
         assert response.headers["retry-after"]
-    if status == 422:
+    if error == "upstream_rejected":
         assert body["fields"], "Minted's field errors are passed on"
 
 
@@ -376,30 +376,3 @@ def test_price_token_upstream_errors(
 ) -> None:
     arm(sandbox, endpoint="prices", **fault)
     assert_upstream_error(host.get("/api/v1/prices", headers=AUTH), status, error)
-
-
-# --- the key -----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("method", "path"),
-    [
-        ("GET", "/api/v1/baskets?external_customer_id=c"),
-        ("POST", "/api/v1/baskets/clear"),
-        ("POST", "/api/v1/orders/lookup"),
-        ("GET", "/api/v1/prices"),
-        ("POST", "/api/v1/sales/digital"),
-        ("GET", "/api/v1/webhooks/events"),
-        ("GET", "/api/v1/webhooks/events/evt_x"),
-        ("POST", "/api/v1/webhooks/events/evt_x/redeliver"),
-    ],
-)
-@pytest.mark.parametrize("header", [None, "Bearer wrong-key-000000", "Bearer "])
-def test_every_operation_needs_the_partner_key(
-    host: TestClient, sandbox: Starlette, method: str, path: str, header: str | None
-) -> None:
-    headers = {"Authorization": header} if header else {}
-    response = host.request(method, path, json={}, headers=headers)
-    assert response.status_code == 401
-    assert response.json()["error"] == "unauthorized"
-    assert sum(sandbox.state.faults.calls.values()) == 0
