@@ -21,6 +21,7 @@ from e2e.containers import (
     PartnerSite,
     SchemeWatcher,
     assert_numbered_once_in_order,
+    assert_shell_opened,
     assert_valid,
     bridge_config,
 )
@@ -37,12 +38,6 @@ PURCHASE = ["basket.updated", "checkout.started", "order.completed"]
 
 def types_of(events: list[dict[str, Any]]) -> list[str]:
     return [e["type"] for e in events]
-
-
-def assert_shell_opened(types: list[str]) -> None:
-    """shell.ready first; the webview's load and the first basket read race each other."""
-    assert types[0] == "shell.ready", types
-    assert sorted(types[1:3]) == ["basket.updated", "webview.loaded"], types
 
 
 def stored_events(page: Page) -> list[dict[str, Any]]:
