@@ -144,3 +144,12 @@ def test_close_requested_names_every_page_a_template_declares() -> None:
             re.findall(r"{% block bridge_page %}(\w+){% endblock %}", template.read_text())
         )
     assert declared == set(data["page"]["enum"])
+
+
+def test_bridge_js_never_posts_to_any_origin() -> None:
+    """The framing page gets events only at a configured partner origin, never `*`."""
+    code = re.sub(r"^\s*//.*$", "", (STATIC / "bridge.js").read_text(), flags=re.M)
+    calls = re.findall(r"postMessage\(([^)]*)\)", code)
+    assert [args for args in calls if "," in args] == ["msg, origin"], calls
+    assert "'*'" not in code
+    assert '"*"' not in code
