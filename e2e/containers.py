@@ -89,6 +89,12 @@ def assert_numbered_once_in_order(events: list[dict[str, Any]]) -> None:
     assert len({e["session"] for e in events}) == 1, "one session id throughout"
 
 
+def assert_shell_opened(types: list[str]) -> None:
+    """shell.ready first; the webview's load and the first basket read race each other."""
+    assert types[0] == "shell.ready", types
+    assert sorted(types[1:3]) == ["basket.updated", "webview.loaded"], types
+
+
 def bridge_config(page: Page) -> dict[str, Any]:
     """The bridge settings of the deployment under test, as its pages carry them."""
     config: dict[str, Any] = json.loads(

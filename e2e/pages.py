@@ -6,7 +6,9 @@ Every locator is a `data-testid`; every wait is on a state the page exposes
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
 from playwright.sync_api import FrameLocator, Locator, Page, expect
 
@@ -179,8 +181,21 @@ class Harness:
     def wait_for(self, event_type: str, count: int = 1) -> None:
         expect(self.row(event_type)).to_have_count(count, timeout=TIMEOUT)
 
-    def types(self) -> list[str]:
-        return [t or "" for t in self.rows().evaluate_all("rows => rows.map(r => r.dataset.type)")]
+    def shown(self) -> list[tuple[int, str, Any]]:
+        """The log as the harness shows it: (seq, type, data) per row."""
+        cells = self.rows().evaluate_all(
+            "rows => rows.map(r => [r.dataset.seq, r.dataset.type, r.cells[2].textContent])"
+        )
+        return [(int(seq), kind, json.loads(data)) for seq, kind, data in cells]
+
+    def raised(self) -> list[dict[str, Any]]:
+        """What bridge.js raised in the app's frame this session (its sessionStorage log)."""
+        handle = self.page.get_by_test_id("app-frame").element_handle()
+        frame = handle.content_frame()
+        assert frame is not None, "the app's frame shows a page"
+        raw = frame.evaluate("() => window.sessionStorage.getItem('wvh.bridge.v1')")
+        log: list[dict[str, Any]] = json.loads(raw)["log"] if raw else []
+        return log
 
     def expect_clean_log(self) -> None:
         """Every event valid against its schema, numbered in order, none repeated."""

@@ -21,6 +21,7 @@ from e2e.containers import (
     PartnerSite,
     SchemeWatcher,
     assert_numbered_once_in_order,
+    assert_shell_opened,
     assert_valid,
     bridge_config,
 )
@@ -37,12 +38,6 @@ PURCHASE = ["basket.updated", "checkout.started", "order.completed"]
 
 def types_of(events: list[dict[str, Any]]) -> list[str]:
     return [e["type"] for e in events]
-
-
-def assert_shell_opened(types: list[str]) -> None:
-    """shell.ready first; the webview's load and the first basket read race each other."""
-    assert types[0] == "shell.ready", types
-    assert sorted(types[1:3]) == ["basket.updated", "webview.loaded"], types
 
 
 def stored_events(page: Page) -> list[dict[str, Any]]:
@@ -369,3 +364,17 @@ def test_return_url_gets_the_result_with_a_token_the_partner_can_verify(
     assert (claims.completion_id, claims.state) == (query["completion_id"][0], "completed")
     returns = [u for u in partner_site.requested if u.startswith(f"{origin}/done")]
     assert returns == [page.url], "one return, not one per page view"
+
+
+def test_close_without_any_channel_leads_to_the_return_url_as_given(
+    page: Page, launch: Any, partner_site: PartnerSite
+) -> None:
+    """An in-app browser has no bridge: Close on the shell (no purchase yet) follows the
+    return_url unchanged; no close.requested can reach anyone."""
+    return_url = f"{partner_site.origin}/closed?ref=1"
+    url, _ = launch(return_url=return_url)
+    shell = Shell(page).open(url)
+    shell.wait_ready()
+    shell.close_button().click()
+    expect(page).to_have_url(return_url, timeout=TIMEOUT)
+    assert return_url in partner_site.requested

@@ -34,7 +34,8 @@ def free_port() -> int:
 
 
 class Server:
-    """One uvicorn process serving one of our app factories."""
+    """One uvicorn process serving one of our app factories (or `command`, a process that
+    serves one on `port`)."""
 
     def __init__(
         self,
@@ -45,6 +46,7 @@ class Server:
         *,
         python: str = sys.executable,
         cwd: Path | None = None,
+        command: list[str] | None = None,
     ) -> None:
         self.name = name
         self.port = port
@@ -52,7 +54,7 @@ class Server:
         self.log_path = Path(tempfile.mkstemp(prefix=f"wvh-{name}-", suffix=".log")[1])
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(  # noqa: S603 - our interpreter, our module
-            uvicorn_command(factory, port, python),
+            command or uvicorn_command(factory, port, python),
             env={**os.environ, **env},
             cwd=cwd,
             stdout=self._log,
@@ -94,8 +96,11 @@ def running(
     *,
     python: str = sys.executable,
     cwd: Path | None = None,
+    command: list[str] | None = None,
 ) -> Iterator[Server]:
-    server = Server(name, factory, port or free_port(), env, python=python, cwd=cwd)
+    server = Server(
+        name, factory, port or free_port(), env, python=python, cwd=cwd, command=command
+    )
     try:
         server.wait_ready()
         yield server

@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from jsonschema import Draft202012Validator
+
+from webview_host.ledger.completion import ErrorKind
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "static" / "bridge" / "v1"
@@ -103,3 +105,51 @@ def test_an_example_of_each_event_validates_and_a_wrong_one_does_not() -> None:
     money_as_float = {**by_type["order.completed"]}
     money_as_float["data"] = {**money_as_float["data"], "total": 2841.5}
     assert list(completed.iter_errors(money_as_float)), "money is a decimal string"
+
+
+# Keywords that only annotate a schema: no validator has to act on them.
+_ANNOTATIONS = {"$schema", "$id", "title", "description"}
+
+
+def keywords(schema: dict[str, Any]) -> set[str]:
+    """Every keyword used in `schema` and its subschemas (property names excluded)."""
+    found = set(schema)
+    for name, value in schema.items():
+        subschemas = value.values() if name == "properties" else [value]
+        for sub in subschemas:
+            if isinstance(sub, dict):
+                found |= keywords(sub)
+    return found
+
+
+def test_the_harness_validator_knows_every_keyword_the_schemas_use() -> None:
+    """The partner-app harness checks events with its own small validator (harness.js); a
+    keyword it does not implement would pass every event unchecked there."""
+    implemented = set(re.findall(r"\bs\.(\w+)", (STATIC / "harness.js").read_text()))
+    assert {"type", "const", "enum", "required", "properties"} <= implemented, implemented
+    used = set().union(*(keywords(schema) for schema in schemas("events").values()))
+    assert used - _ANNOTATIONS <= implemented, used - _ANNOTATIONS - implemented
+
+
+def test_order_failed_reasons_are_the_ledgers_error_kinds() -> None:
+    reasons = schemas("events")["order.failed"]["properties"]["data"]["properties"]["reason"]
+    assert set(reasons["enum"]) == set(get_args(ErrorKind))
+
+
+def test_close_requested_names_every_page_a_template_declares() -> None:
+    data = schemas("events")["close.requested"]["properties"]["data"]["properties"]
+    declared = set()
+    for template in TEMPLATES.glob("*.html"):
+        declared |= set(
+            re.findall(r"{% block bridge_page %}(\w+){% endblock %}", template.read_text())
+        )
+    assert declared == set(data["page"]["enum"])
+
+
+def test_bridge_js_never_posts_to_any_origin() -> None:
+    """The framing page gets events only at a configured partner origin, never `*`."""
+    code = re.sub(r"^\s*//.*$", "", (STATIC / "bridge.js").read_text(), flags=re.M)
+    calls = re.findall(r"postMessage\(([^)]*)\)", code)
+    assert [args for args in calls if "," in args] == ["msg, origin"], calls
+    assert "'*'" not in code
+    assert '"*"' not in code

@@ -33,6 +33,32 @@ def test_help_lists_the_commands() -> None:
         assert command in result.stdout
 
 
+def test_sandbox_and_serve_start_the_two_servers(tmp_path: Path) -> None:
+    """`webview-host sandbox` needs no WVH_SANDBOX (typing it is the consent); `serve`
+    serves the host over it, with our access log (routes, not paths) instead of uvicorn's."""
+    sandbox_port, host_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WVH_")}
+    env["WVH_SANDBOX_PORT"] = str(sandbox_port)
+    sandbox_command = [COMMAND, "sandbox", "--port", str(sandbox_port)]
+    host_env = {
+        **env,
+        "WVH_SANDBOX": "1",
+        "WVH_HOST_PORT": str(host_port),
+        "WVH_DATABASE_URL": f"sqlite:///{tmp_path}/ledger.sqlite3",
+    }
+    with (
+        running("cli-sandbox", "", env, sandbox_port, command=sandbox_command) as sandbox,
+        running("cli-serve", "", host_env, host_port, command=[COMMAND, "serve"]) as host,
+    ):
+        assert httpx.get(f"{sandbox.url}/partner/prices").status_code == 401, "Digest, as Minted"
+        ready = httpx.get(f"{host.url}/readyz").json()
+        assert ready["checks"]["minted"]["ok"], ready
+        httpx.get(f"{host.url}/launch/not-a-code-0123456789")
+        output = host.output()
+    assert "/launch/{code}" in output, "our access log names the route"
+    assert "not-a-code-0123456789" not in output, "uvicorn's access log (raw paths) is off"
+
+
 def test_check_config_reports_bad_settings_by_name() -> None:
     result = webview_host("check-config", WVH_MINTED_BASE_URL="https://minted.example")
     assert result.returncode == 2

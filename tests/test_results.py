@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import json
+import secrets
+import zlib
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -38,11 +40,17 @@ def test_every_token_has_its_own_nonce() -> None:
     assert first.nonce != second.nonce
 
 
-def test_the_payload_is_only_the_four_claims() -> None:
-    token = sign_result([NEW], "cmp-1", "failed")
-    payload = token.split(".")[0]
-    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+@pytest.mark.parametrize("state", ["completed", "failed"])
+def test_the_payload_is_only_the_four_claims(state: str) -> None:
+    """Read without the key, as anyone can: base64url JSON, compressed and marked by a
+    leading '.' when that is shorter (a completed one usually is; docs/partner-apps.md)."""
+    completion_id = secrets.token_urlsafe(12)
+    payload = sign_result([NEW], completion_id, state).rpartition(".")[0]
+    packed = payload.removeprefix(".")
+    data = base64.urlsafe_b64decode(packed + "=" * (-len(packed) % 4))
+    claims = json.loads(zlib.decompress(data) if payload.startswith(".") else data)
     assert set(claims) == {"completion_id", "state", "nonce", "iat"}
+    assert (claims["completion_id"], claims["state"]) == (completion_id, state)
 
 
 @pytest.mark.parametrize(

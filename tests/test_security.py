@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 import pytest
@@ -75,6 +76,13 @@ def test_csp_names_the_webview_and_partner_origins() -> None:
         partner_keys="pk_Jt7Hw2Lm9Qx4Rb6Nc1Vz8Kd3Fs5Gy0Ua2Ee7Oi4P",
     )
     assert "frame-ancestors 'none'" in content_security_policy(real), "nothing frames us"
+    framed = dataclasses.replace(
+        real, partner_origins=("https://bank.example", "https://app.bank.example")
+    )
+    policy = content_security_policy(framed).split("; ")
+    assert "frame-ancestors https://bank.example https://app.bank.example" in policy, (
+        "outside sandbox mode exactly the partner origins, not 'self' (the harness's)"
+    )
 
 
 def test_csp_lets_the_bridge_url_scheme_channel_navigate_its_frames() -> None:

@@ -282,6 +282,12 @@ def test_partner_app_values_are_normalised() -> None:
     assert settings.session_expiry_warning == 120
 
 
+def test_the_expiry_warning_defaults_to_at_most_half_the_session() -> None:
+    """README: `120` (at most half the session), so a short session is not warned at once."""
+    assert Settings.from_env({**REAL, "WVH_SESSION_MAX_AGE": "241"}).session_expiry_warning == 120
+    assert Settings.from_env({**REAL, "WVH_SESSION_MAX_AGE": "100"}).session_expiry_warning == 50
+
+
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [

@@ -181,6 +181,49 @@ def test_json_logs_parse_carry_the_request_id_and_hold_no_secret(
     assert logged[0]["request_id"] == "req-from-proxy-1"
 
 
+def host_lines(stream: io.StringIO) -> str:
+    """The log lines the host wrote (httpx2 is the test's own client, the "browser")."""
+    records = [json.loads(line) for line in stream.getvalue().splitlines()]
+    return "\n".join(json.dumps(r, ensure_ascii=False) for r in records if r["logger"] != "httpx2")
+
+
+def test_partner_calls_and_the_return_leave_no_token_in_the_logs(
+    sandbox: Starlette, sqlite_url: str, sandbox_client: TestClient, json_logs: io.StringIO
+) -> None:
+    """The result token on the return_url and the status API, a cart token and a price
+    token sent to the partner API, through Minted refusing and losing answers."""
+    from tests.helpers import HOST, PARTNER_KEY, confirm, put_item, review_form
+
+    auth = {"Authorization": f"Bearer {PARTNER_KEY}"}
+    with host_client(sandbox, sqlite_url, return_url_schemes="bankapp") as client:
+        launch = create_launch(client, return_url="bankapp://done").json()
+        open_launch(client, launch["launch_url"].removeprefix(HOST))
+        basket = put_item(sandbox_client, session_of(client).token, "MNT0001", 1)
+        location = confirm(client, review_form(client)).headers["location"]
+        page = client.get(location).text
+        found = re.search(r'result_token=([^"&]+)', page)
+        assert found is not None
+        result_token = found.group(1)
+        status = f"/api/v1/orders/{location.rsplit('/', 1)[1]}"
+        checked = client.get(status, params={"result_token": result_token}, headers=auth)
+        assert checked.status_code == 200, checked.text
+        arm(sandbox, endpoint="clear_basket", kind="parameter_error")
+        body = {"external_customer_id": "c", "cart_token": basket["token"]}
+        assert client.post("/api/v1/baskets/clear", json=body, headers=auth).status_code == 409
+        price_token = client.get("/api/v1/prices", headers=auth).json()["price_token"]
+        sale = {
+            "price_token": price_token,
+            "external_id": "c",
+            "items": [{"sku": "GAG", "amount": 1}],
+        }
+        arm(sandbox, endpoint="sell", kind="drop")
+        assert client.post("/api/v1/sales/digital", json=sale, headers=auth).status_code == 502
+    text = host_lines(json_logs)
+    assert "Minted failed sell" in text, "the failures were logged"
+    for secret in (result_token, basket["token"], price_token, "10000000146"):
+        assert secret not in text
+
+
 @pytest.mark.parametrize("header", ["a b c d e", "x" * 65, "short", "evil<script>"])
 def test_a_request_id_that_is_not_a_plain_token_is_replaced(host: TestClient, header: str) -> None:
     given = host.get("/healthz", headers={"X-Request-ID": header})

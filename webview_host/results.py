@@ -10,7 +10,8 @@ control or the automatic return after a terminal state), the partner's
 
 The token is `URLSafeSerializer` output (itsdangerous, HMAC-SHA256, the
 cookie keys with their own salt, newest key signs): base64url JSON
-`{"completion_id", "state", "nonce", "iat"}`, a dot, the signature. It is not
+`{"completion_id", "state", "nonce", "iat"}` (zlib-compressed and prefixed with
+`.` when that is shorter, as it often is), a dot, the signature. It is not
 a secret and grants nothing; it lets the partner's backend tell a real return
 from a forged deep link. The backend hands it to the order status API
 (`GET /api/v1/orders/{completion_id}?result_token=...`), which checks it with

@@ -1,4 +1,5 @@
-"""`make run` (`python -m webview_host.run`) is the one place sandbox mode is the default."""
+"""`make run` (`python -m webview_host.run`) is the one place sandbox mode is the default; its
+banner points to the partner-app harness."""
 
 from __future__ import annotations
 
@@ -36,6 +37,9 @@ def test_make_run_starts_in_sandbox_mode_without_being_told() -> None:
                     break
             output = "".join(lines)
             assert "(sandbox mode)" in output, output
+            harness = f"http://127.0.0.1:{host_port}/dev/partner-app"
+            assert harness in output, "the banner points to the partner-app harness (README)"
+            assert httpx.get(harness).status_code == 200
             ready = httpx.get(f"http://127.0.0.1:{host_port}/readyz").json()
             assert ready["checks"]["minted"]["ok"], "the host reaches the bundled sandbox"
         finally:

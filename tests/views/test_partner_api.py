@@ -51,6 +51,8 @@ def test_partner_key_is_required(host: TestClient, header: str | None) -> None:
         ({"identity_number": "1234567890"}, "customer.identity_number"),
         ({"identity_number": "1234567890a"}, "customer.identity_number"),
         ({"firstname": ""}, "customer.firstname"),
+        ({"middlename": "a\u0085b"}, "customer.middlename"),
+        ({"email": "a@b." + "c" * 251}, "customer.email"),
         ({"unexpected": "field"}, "customer.unexpected"),
     ],
 )
@@ -63,6 +65,19 @@ def test_each_bad_customer_field_is_named(
     assert field in body["fields"], body
     secret_values = {"1234567890", "1234567890a"}
     assert not any(v in response.text for v in secret_values), "values are never echoed"
+
+
+@pytest.mark.parametrize(
+    "missing",
+    ["external_id", "firstname", "lastname", "email", "phone", "gender", "identity_number",
+     "birthdate"],
+)  # fmt: skip
+def test_each_missing_customer_field_is_named(host: TestClient, missing: str) -> None:
+    customer = customer_payload()
+    del customer[missing]
+    response = create_launch(host, customer)
+    assert response.status_code == 422
+    assert f"customer.{missing}" in response.json()["fields"]
 
 
 def test_missing_customer_and_bad_locale(host: TestClient) -> None:

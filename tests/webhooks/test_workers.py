@@ -96,17 +96,18 @@ async def test_two_workers_never_deliver_the_same_attempt_twice(run: int) -> Non
 @pytest.mark.postgres
 async def test_a_claim_skips_events_another_worker_has_locked() -> None:
     """FOR UPDATE SKIP LOCKED: a row locked by another transaction is passed over at once,
-    not waited for."""
+    not waited for. The worker's connections give up waiting for a lock after 5 s
+    (`lock_timeout`), so a claim that waits fails the test instead of hanging it: the
+    claim runs in a worker thread that no cancel scope can interrupt."""
     clock = Clock()
     with postgres_schema() as url:
-        ledger = Ledger.open(url, clock=clock)
+        ledger = Ledger.open(f"{url}%20-clock_timeout%3D5s", clock=clock)
         try:
             await ledger.migrate()
             first, second = await add_events(ledger, 2, clock())
             with psycopg.connect(url) as other, other.transaction():
                 other.execute("SELECT id FROM outbox WHERE id = %s FOR UPDATE", (first,))
-                with anyio.fail_after(5):
-                    claimed = await ledger.outbox.claim(limit=10, lease=60)
+                claimed = await ledger.outbox.claim(limit=10, lease=60)
             assert [e.id for e in claimed] == [second]
         finally:
             await ledger.close()

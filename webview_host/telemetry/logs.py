@@ -4,7 +4,7 @@ Every record gets `request_id` (None outside a request) from a filter on the
 handler, so the `extra=` fields and the id reach the JSON line without any
 call site knowing. The JSON comes from python-json-logger; what may be logged
 at all (never tokens, cookies, identity numbers or launch codes) is the call
-sites' discipline, checked by tests/test_logs.py.
+sites' discipline, checked by tests/test_telemetry.py.
 """
 
 from __future__ import annotations

@@ -102,6 +102,37 @@ def test_an_unknown_purchase_shows_its_reconciliation_then_settles_on_read(
     assert settled["reconciliation"] is None
 
 
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"kind": "unauthorized"},
+        {"kind": "status", "status": 404, "body": "json"},
+        {"kind": "parameter_error"},
+        {"kind": "malformed"},
+        {"kind": "envelope"},
+        {"kind": "drop"},
+    ],
+    ids=lambda fault: str(fault.get("status", fault["kind"])),
+)
+def test_minted_failing_the_settling_read_leaves_the_answer_unknown_never_an_error(
+    status_host: TestClient, sandbox_client: TestClient, sandbox: Starlette, fault: dict[str, str]
+) -> None:
+    """The status API reads Minted to settle an unknown completion; whatever that read
+    meets, the partner gets the ledger's state (unknown, with its reconciliation), and the
+    settled outcome once Minted can be read."""
+    _, form = basket_reviewed(status_host, sandbox_client)
+    arm(sandbox, endpoint="complete", kind="drop")
+    arm(sandbox, endpoint="get_ecom_order", count=20, **fault)
+    completion_id = confirm(status_host, form).headers["location"].removeprefix("/orders/")
+    response = status_host.get(f"/api/v1/orders/{completion_id}", headers=AUTH)
+    assert response.status_code == 200, response.text
+    assert response.json()["state"] == "unknown"
+    assert response.json()["reconciliation"]["status"] == "awaiting_minted"
+    sandbox.state.faults.clear()
+    settled = status_host.get(f"/api/v1/orders/{completion_id}", headers=AUTH).json()
+    assert (settled["state"], settled["reconciliation"]) == ("completed", None)
+
+
 def test_a_customers_purchases_page_by_page(
     status_host: TestClient, sandbox_client: TestClient
 ) -> None:
