@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 from webview_host.ledger import CompletionState
-from webview_host.webhooks import EVENT_TYPES, event_type
+from webview_host.webhooks import event_type
+from webview_host.webhooks.events import EventType
 
 PENDING, COMPLETED, FAILED, UNKNOWN = (
     CompletionState.PENDING,
@@ -28,4 +31,4 @@ CHANGES = {
 def test_every_change_the_ledger_makes_and_the_event_it_produces() -> None:
     for (before, after), expected in CHANGES.items():
         assert event_type(before, after) == expected, (before, after)
-    assert {e for e in CHANGES.values() if e} == set(EVENT_TYPES)
+    assert {e for e in CHANGES.values() if e} == set(get_args(EventType))
