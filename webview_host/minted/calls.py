@@ -106,41 +106,27 @@ class Caller:
         found Minted unavailable is tried again up to `retries` times."""
         attempt = 0
         while True:
+            started = time.perf_counter()
+            failure: BaseException | None = None
             try:
-                return await self._send(method, path, locale, auth or self._digest, json, params)
-            except MintedUnavailable as exc:
-                if attempt >= retries:
+                return await self._attempt(method, path, locale, auth or self._digest, json, params)
+            except BaseException as exc:
+                failure = exc
+                if not isinstance(exc, MintedUnavailable) or attempt >= retries:
                     raise
-                attempt += 1
-                logger.warning(
-                    "Minted %s %s unavailable, retry %d of %d",
-                    method,
-                    path,
-                    attempt,
-                    retries,
-                    extra={"minted_path": path, "error": str(exc)},
-                )
-                await asyncio.sleep(self._retry_backoff * 2 ** (attempt - 1))
-
-    async def _send(
-        self,
-        method: str,
-        path: str,
-        locale: str,
-        auth: httpx.Auth,
-        body: Any,
-        params: Mapping[str, str] | None,
-    ) -> Any:
-        started = time.perf_counter()
-        failure: BaseException | None = None
-        try:
-            return await self._attempt(method, path, locale, auth, body, params)
-        except BaseException as exc:
-            failure = exc
-            raise
-        finally:
-            if self._observer is not None:
-                self._observer(path, outcome(failure), time.perf_counter() - started)
+            finally:
+                if self._observer is not None:
+                    self._observer(path, outcome(failure), time.perf_counter() - started)
+            attempt += 1
+            logger.warning(
+                "Minted %s %s unavailable, retry %d of %d",
+                method,
+                path,
+                attempt,
+                retries,
+                extra={"minted_path": path, "error": str(failure)},
+            )
+            await asyncio.sleep(self._retry_backoff * 2 ** (attempt - 1))
 
     def _url(self, path: str) -> httpx.URL:
         url = self._urls.get(path)
