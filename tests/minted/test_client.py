@@ -201,6 +201,7 @@ async def test_sell_seed_and_errors(minted: MintedClient, sandbox: Starlette) ->
         price_token="any",
         external_id=seeds.SEED_SELL_EXTERNAL_ID,
         items=[SellItem(sku="GAG", amount=1)],
+        currency="GBP",  # the documented request (seed 004) and its answer
     )
     assert seed.order_code == ["9YMEK5RB"]
     price_token = digital.issue_price_token(sandbox.state.store)["price_token"]
@@ -217,6 +218,25 @@ async def test_sell_seed_and_errors(minted: MintedClient, sandbox: Starlette) ->
             external_id=customer["external_id"],
             items=[SellItem(sku="GAU", amount=101)],
         )
+
+
+@pytest.mark.parametrize(("asked", "answered"), [("USD", "TRY"), (None, "GBP")])
+async def test_a_sale_answered_in_another_currency_is_not_passed_on(
+    asked: str | None, answered: str
+) -> None:
+    """The client checks Sell's answer too: an order in a currency nobody asked for (TRY
+    when none is given) is a protocol error, not a result."""
+    order = {"guid": "G", "order_code": "C", "currency_code": answered, "total": "10.00"}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        data = {"order_code": ["C"], "guid": ["G"], "total": "10.00", "orders": [order]}
+        return httpx.Response(200, json={"success": True, "code": 0, "message": "", "data": data})
+
+    with pytest.raises(MintedProtocolError, match=f"sale with an order in {answered}"):
+        await mock_client(handler).sell(
+            price_token="p", external_id="c-1", items=[SellItem(sku="GAG", amount=1)],
+            currency=asked,  # type: ignore[arg-type]
+        )  # fmt: skip
 
 
 # --- auth and headers -------------------------------------------------------------

@@ -21,6 +21,7 @@ from ..settings import Settings
 from .auth import BearerAuth
 from .calls import Caller, CallObserver
 from .envelope import parse
+from .errors import MintedProtocolError
 from .models import EcomOrder, Order, OrderResponse, Page, SellItem, TokenGrant
 from .sell import Currency, PriceToken, check_sell
 from .transport import MintedTransport
@@ -229,7 +230,15 @@ class MintedClient:
         data = await self._calls.call(
             "POST", "/partner/order/digital/sell", json=body, locale=locale
         )
-        return parse(OrderResponse, data)
+        sold = parse(OrderResponse, data)
+        asked = currency or "TRY"  # seed 004: TRY when no currency is given
+        for order in sold.orders:
+            if order.currency_code is not None and order.currency_code != asked:
+                # The sale happened, in a currency nobody asked for: not a result to pass on.
+                raise MintedProtocolError(
+                    f"Minted answered a {asked} sale with an order in {order.currency_code}"
+                )
+        return sold
 
     async def price_token(self, *, locale: str = "tr") -> PriceToken:
         """A price token for Sell and the prices it fixes (`WVH_MINTED_PRICES_PATH`)."""
