@@ -228,3 +228,13 @@ def test_partner_calls_and_the_return_leave_no_token_in_the_logs(
 def test_a_request_id_that_is_not_a_plain_token_is_replaced(host: TestClient, header: str) -> None:
     given = host.get("/healthz", headers={"X-Request-ID": header})
     assert re.fullmatch(r"[0-9a-f]{16}", given.headers["x-request-id"])
+
+
+def test_json_lines_carry_no_terminal_colours(json_logs: io.StringIO) -> None:
+    """uvicorn logs some lines with a `color_message` extra; a JSON line keeps the plain one."""
+    logging.getLogger("uvicorn.error").info(
+        "Started server process [%d]", 1, extra={"color_message": "Started \x1b[36m%d\x1b[0m"}
+    )
+    line = json.loads(json_logs.getvalue().splitlines()[-1])
+    assert line["message"] == "Started server process [1]"
+    assert "color_message" not in line

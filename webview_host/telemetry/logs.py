@@ -13,6 +13,7 @@ import logging
 import sys
 from typing import TextIO
 
+from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
 
 from . import request_id
@@ -33,6 +34,8 @@ def json_formatter() -> logging.Formatter:
     return JsonFormatter(
         "%(asctime)s %(levelname)s %(name)s %(message)s",
         rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+        # uvicorn repeats some messages with terminal colours in `color_message`.
+        reserved_attrs=[*RESERVED_ATTRS, "color_message"],
         json_ensure_ascii=False,
     )
 
