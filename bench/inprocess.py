@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 from starlette.testclient import TestClient
 
+from tests.helpers import confirm_fields
 from webview_host.app import create_app
 from webview_host.sandbox.app import create_app as create_sandbox
 from webview_host.sandbox.settings import SandboxSettings
@@ -64,9 +65,7 @@ def measure(database_url: str, n: int, rounds: int) -> dict[str, float]:
 
         def buy() -> None:
             enter()
-            page = client.get("/checkout").text
-            form = {k: re.search(rf'name="{k}" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-                    for k in ("csrf", "basket")}  # fmt: skip
+            form = confirm_fields(client.get("/checkout").text)
             done = client.post("/checkout/complete", data=form, headers={"Origin": HOST})
             assert done.status_code == 303
 

@@ -150,6 +150,7 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 
 def origin_allowed(request: Request, public_origin: str) -> bool:
+    """Whether a state-changing request comes from our own pages (module docstring)."""
     origin = request.headers.get("origin")
     if origin is not None and origin != "null":
         return origin == public_origin
@@ -158,4 +159,5 @@ def origin_allowed(request: Request, public_origin: str) -> bool:
 
 
 def tokens_match(expected: str, given: object) -> bool:
+    """A constant-time comparison of a CSRF token with what the form sent (any type)."""
     return isinstance(given, str) and hmac.compare_digest(expected.encode(), given.encode())
