@@ -18,11 +18,12 @@ from starlette.responses import Response
 from ...minted import MintedError, Order
 from ..common import services
 from .auth import json_body, require_partner
+from .fields import NO_CONTROL
 from .openapi import Operation
 from .responses import json_response
 from .upstream import UPSTREAM_RESPONSES, upstream_refusal
 
-KEY = r"^[^\x00-\x1f\x7f]{1,110}$"
+KEY = rf"^{NO_CONTROL}{{1,110}}$"
 
 
 def _money(value: object) -> str | None:

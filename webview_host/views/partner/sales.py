@@ -21,12 +21,13 @@ from starlette.responses import Response
 from ...minted import Currency, MintedError, SellItem
 from ..common import services
 from .auth import json_body, require_partner
+from .fields import NO_CONTROL
 from .minted_orders import KEY, MintedOrder
 from .openapi import Operation
 from .responses import json_response
 from .upstream import UPSTREAM_RESPONSES, upstream_refusal
 
-PRICE_TOKEN = r"^[^\x00-\x1f\x7f]{1,256}$"  # noqa: S105 - a pattern, not a token
+PRICE_TOKEN = rf"^{NO_CONTROL}{{1,256}}$"
 SKU = r"^[A-Za-z0-9_.-]{1,64}$"
 
 
