@@ -1,11 +1,14 @@
-"""An httpx transport that loses answers: Minted acted, but the host never hears back.
+"""httpx transports around the sandbox: one that loses answers (Minted acted, but the host
+never hears back), one that holds a call back so a test can order two requests.
 
 In-process the sandbox sits behind `httpx.ASGITransport`, which has no timeouts;
-this wrapper raises the transport error the real network would (ReadTimeout,
+`LosingTransport` raises the transport error the real network would (ReadTimeout,
 ReadError) after the sandbox has acted on the request.
 """
 
 from __future__ import annotations
+
+import asyncio
 
 import httpx
 
@@ -37,3 +40,24 @@ class LosingTransport(httpx.AsyncBaseTransport):
             await response.aclose()
             raise planned[0]
         return response
+
+
+class GatedTransport(httpx.AsyncBaseTransport):
+    """Forwards every request; `hold_next(path)` makes the next call to `path` wait, before
+    it reaches the sandbox, until the test sets `release` (`held` says it is waiting)."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.held = asyncio.Event()
+        self.release = asyncio.Event()
+        self._path: str | None = None
+
+    def hold_next(self, path: str) -> None:
+        self._path = path
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == self._path:
+            self._path = None
+            self.held.set()
+            await self.release.wait()
+        return await self.inner.handle_async_request(request)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 import pytest
 from starlette.applications import Starlette
 
-from tests.helpers import arm, calls, customer_payload
+from tests.helpers import Clock, arm, calls, customer_payload, make_settings
+from tests.transports import GatedTransport
 from webview_host.checkout import BasketChanged, OrderInProgress, Review
 from webview_host.ledger import CompletionState
-from webview_host.services import Services
+from webview_host.services import Services, open_services
 from webview_host.sessions import CustomerSession
 
 pytestmark = pytest.mark.anyio
@@ -55,6 +57,29 @@ async def test_concurrent_completes_in_one_process_call_minted_once(
         *(services.checkout.complete(session, review.basket_ref) for _ in range(20))
     )
     assert len({completion.id for completion, _ in results}) == 1
+    assert calls(sandbox, "complete") == 1
+
+
+async def test_a_duplicate_that_finds_the_basket_gone_gets_the_first_outcome(
+    sandbox: Starlette, sqlite_url: str, clock: Clock
+) -> None:
+    """Finding 3 of issue 12: a duplicate that found no completion yet, then read the basket
+    only after the first submit's Complete had turned it into an order, was sent back to
+    review ("empty") instead of getting the first submit's order."""
+    gate = GatedTransport(httpx.ASGITransport(app=sandbox))
+    settings = make_settings(database_url=sqlite_url)
+    async with open_services(settings, minted_transport=gate, clock=clock) as services:
+        session = await shopping(services, sandbox)
+        review = await reviewed(services, session)
+        gate.hold_next("/partner/ecom/getActiveBasket")
+        duplicate = asyncio.create_task(services.checkout.complete(session, review.basket_ref))
+        await gate.held.wait()  # it found no completion and now reads the basket
+        first, _ = await services.checkout.complete(session, review.basket_ref)
+        assert first.state is CompletionState.COMPLETED
+        gate.release.set()  # its basket read reaches Minted after the order was made
+        late, _ = await duplicate
+    assert late.id == first.id
+    assert late.state is CompletionState.COMPLETED
     assert calls(sandbox, "complete") == 1
 
 

@@ -30,6 +30,7 @@ from tests.helpers import (
     portal,
 )
 from tests.transports import LosingTransport
+from webview_host.sandbox.endpoints import ENDPOINTS
 
 Logged = Callable[[str], bool]
 DOC = Path(__file__).resolve().parents[2] / "docs" / "fault-matrix.md"
@@ -81,22 +82,34 @@ P_BAD = "502 upstream_bad_answer"
 
 CALLS = ("Create Token (launch)", "Get Active Basket (shell)", "Complete (Confirm)",
          "E-commerce Get Order (reconcile)", "Get Incomplete Baskets (partner API)",
-         "Get Order (partner API lookup)", "Sell (partner API)")  # fmt: skip
+         "Clear Basket (partner API)", "Get Order (partner API lookup)",
+         "Get Prices (partner API)", "Sell (partner API)")  # fmt: skip
+# The sandbox endpoint each call is (its path is where a network fault strikes).
+ENDPOINT: dict[str, str] = dict(
+    zip(
+        CALLS,
+        ("create_token", "get_active_basket", "complete", "get_ecom_order",
+         "get_incomplete_baskets", "clear_basket", "get_order", "prices", "sell"),
+        strict=True,
+    )
+)  # fmt: skip
 LOGS = {
     CALLS[0]: "Minted failed on launch",
     CALLS[1]: "Minted failed on api",
     CALLS[2]: "Minted Complete",
     CALLS[3]: "could not read Minted to reconcile",
     CALLS[4]: "Minted failed get_incomplete_baskets",
-    CALLS[5]: "Minted failed get_order",
-    CALLS[6]: "Minted failed sell",
+    CALLS[5]: "Minted failed clear_basket",
+    CALLS[6]: "Minted failed get_order",
+    CALLS[7]: "Minted failed prices",
+    CALLS[8]: "Minted failed sell",
 }
 
 
 def _row(
     launch: str, basket: str, complete: str, partner: str, sell: str, reconcile: str = STAYS_UNKNOWN
 ) -> list[str]:
-    return [launch, basket, complete, reconcile, partner, partner, sell]
+    return [launch, basket, complete, reconcile, partner, partner, partner, partner, sell]
 
 
 def _each_body(status: int, *row: str) -> dict[str, list[str]]:
@@ -146,13 +159,12 @@ def stack(
         yield client, transport
 
 
-def inject(
-    sandbox: Starlette, transport: LosingTransport, endpoint: str, path: str, fault: str
-) -> None:
-    spec = FAULTS[fault]
+def inject(sandbox: Starlette, transport: LosingTransport, call: str, fault: str) -> None:
+    """Arm `fault` for the next Minted call `call` makes."""
+    spec, endpoint = FAULTS[fault], ENDPOINT[call]
     if isinstance(spec, tuple):
         error, delivered = spec
-        transport.lose_next(path, error, delivered=delivered)
+        transport.lose_next(ENDPOINTS[endpoint].path, error, delivered=delivered)
     else:
         arm(sandbox, endpoint=endpoint, **spec)
 
@@ -177,7 +189,7 @@ def launch_outcome(
     client: TestClient, sandbox: Starlette, transport: LosingTransport, fault: str, logged: Logged
 ) -> str:
     path = create_launch(client).json()["launch_url"].removeprefix(HOST)
-    inject(sandbox, transport, "create_token", "/partner/ecom/token", fault)
+    inject(sandbox, transport, CALLS[0], fault)
     first = open_launch(client, path)
     assert first.status_code in (502, 503), first.status_code
     words = "cannot be reached" if first.status_code == 503 else "Minted refused"
@@ -194,7 +206,7 @@ def basket_outcome(
         return NA
     enter_shop(client)
     renewals = sandbox.state.faults.calls.get("create_token", 0)
-    inject(sandbox, transport, "get_active_basket", "/partner/ecom/getActiveBasket", fault)
+    inject(sandbox, transport, CALLS[1], fault)
     answer = client.get("/api/basket")
     if answer.status_code == 200:
         renewed = sandbox.state.faults.calls.get("create_token", 0) - renewals
@@ -206,7 +218,7 @@ def complete_outcome(
     client: TestClient, sandbox: Starlette, transport: LosingTransport, fault: str, logged: Logged
 ) -> str:
     _token, form = basket_reviewed(client, sandbox_client_of(sandbox), "MNT0001")
-    inject(sandbox, transport, "complete", "/partner/ecom/complete", fault)
+    inject(sandbox, transport, CALLS[2], fault)
     location = confirm(client, form).headers["location"]
     state = state_of(client, location)
     sent = sandbox.state.faults.calls.get("complete", 0)
@@ -222,8 +234,8 @@ def reconcile_outcome(
 ) -> str:
     _token, form = basket_reviewed(client, sandbox_client_of(sandbox), "MNT0001")
     # Minted completes the order but its answer is lost: the host must read Minted.
-    transport.lose_next("/partner/ecom/complete", httpx.ReadTimeout("lost"))
-    inject(sandbox, transport, "get_ecom_order", "/partner/ecom/getorder", fault)
+    transport.lose_next(ENDPOINTS["complete"].path, httpx.ReadTimeout("lost"))
+    inject(sandbox, transport, CALLS[3], fault)
     location = confirm(client, form).headers["location"]
     first = completion_of(client, location).state
     assert state_of(client, location) == "completed", "read again once Minted answers"
@@ -234,7 +246,7 @@ PARTNER_AUTH = {"Authorization": f"Bearer {PARTNER_KEY}"}
 
 
 def partner_call(
-    endpoint: str, path: str, call: Callable[[TestClient], Any]
+    name: str, call: Callable[[TestClient], Any]
 ) -> Callable[[TestClient, Starlette, LosingTransport, str, Logged], str]:
     """A partner API operation whose one Minted call meets the fault: its answer."""
 
@@ -245,7 +257,7 @@ def partner_call(
         fault: str,
         logged: Logged,
     ) -> str:
-        inject(sandbox, transport, endpoint, path, fault)
+        inject(sandbox, transport, name, fault)
         answer = call(client)
         body = answer.json()
         assert body["support_code"].startswith("WVH-")
@@ -255,6 +267,7 @@ def partner_call(
 
 
 SELL = {"price_token": "t", "external_id": "c-1", "items": [{"sku": "GAG", "amount": 1}]}
+CLEAR = {"external_customer_id": "c-1", "cart_token": "c" * 32}
 
 
 def sandbox_client_of(sandbox: Starlette) -> TestClient:
@@ -267,20 +280,22 @@ SCENARIOS: dict[str, Callable[[TestClient, Starlette, LosingTransport, str, Logg
     CALLS[2]: complete_outcome,
     CALLS[3]: reconcile_outcome,
     CALLS[4]: partner_call(
-        "get_incomplete_baskets",
-        "/partner/ecom/baskets",
+        CALLS[4],
         lambda c: c.get(
             "/api/v1/baskets", params={"external_customer_id": "c-1"}, headers=PARTNER_AUTH
         ),
     ),
     CALLS[5]: partner_call(
-        "get_order",
-        "/partner/order",
-        lambda c: c.post("/api/v1/orders/lookup", json={"guid": "G-1"}, headers=PARTNER_AUTH),
+        CALLS[5],
+        lambda c: c.post("/api/v1/baskets/clear", json=CLEAR, headers=PARTNER_AUTH),
     ),
     CALLS[6]: partner_call(
-        "sell",
-        "/partner/order/digital/sell",
+        CALLS[6],
+        lambda c: c.post("/api/v1/orders/lookup", json={"guid": "G-1"}, headers=PARTNER_AUTH),
+    ),
+    CALLS[7]: partner_call(CALLS[7], lambda c: c.get("/api/v1/prices", headers=PARTNER_AUTH)),
+    CALLS[8]: partner_call(
+        CALLS[8],
         lambda c: c.post("/api/v1/sales/digital", json=SELL, headers=PARTNER_AUTH),
     ),
 }
@@ -317,6 +332,14 @@ def render_table() -> str:
 
 def test_the_docs_show_this_matrix() -> None:
     text = DOC.read_text()
-    assert render_table() in text, "docs/fault-matrix.md must hold:\n" + render_table()
+    start = text.index("| fault |")
+    table = text[start : text.index("\n\n", start)]
+    assert table == render_table(), "docs/fault-matrix.md must hold:\n" + render_table()
     for call, log in LOGS.items():
         assert f"| {call} | `{log}" in text
+
+
+def test_every_minted_endpoint_the_host_calls_has_a_column() -> None:
+    """The matrix covers every Minted call, not a chosen few (the webview page is loaded by
+    the customer's browser, never by the host)."""
+    assert sorted(ENDPOINT.values()) == sorted(set(ENDPOINTS) - {"webview"})

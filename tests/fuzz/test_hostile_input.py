@@ -1,11 +1,15 @@
-"""Hostile input in every field of the partner API and every path parameter: control
+"""Hostile input in every field of every partner operation and every path parameter: control
 characters (NUL, which PostgreSQL cannot store), lone surrogates, bytes that are not UTF-8,
 huge values and malformed return URLs are answered 4xx, never 5xx, on both ledgers."""
 
 from __future__ import annotations
 
+import copy
 import json
+import re
+from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,6 +18,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from tests.helpers import PARTNER_KEY, create_launch, customer_payload, enter_shop, host_client
+from webview_host.views.partner import OPERATIONS
 
 AUTH = {"Authorization": f"Bearer {PARTNER_KEY}", "Content-Type": "application/json"}
 CUSTOMER_FIELDS = list(customer_payload())
@@ -136,3 +141,94 @@ def test_any_bytes_as_a_launch_body(host: TestClient, body: bytes) -> None:
 def test_any_json_as_a_launch_body(host: TestClient, value: Any) -> None:
     status = post_raw(host, json.dumps(value).encode())
     assert status == 422
+
+
+# --- every field of every partner operation -------------------------------------------------
+
+# One well-formed request per partner operation: (query, JSON body), with "ID" where a path
+# parameter goes. Each of its values (path parameter, query parameter, body leaf) is replaced
+# in turn by each hostile value below.
+WELL_FORMED: dict[tuple[str, str], tuple[dict[str, str], Any]] = {
+    ("post", "/api/v1/launches"): ({}, {"customer": customer_payload("c-1")}),
+    ("get", "/api/v1/orders/{completion_id}"): ({"result_token": "t"}, None),
+    ("get", "/api/v1/orders"): ({"external_customer_id": "c-1", "page": "1"}, None),
+    ("get", "/api/v1/webhooks/events"): ({"completion_id": "abc", "state": "pending"}, None),
+    ("get", "/api/v1/webhooks/events/{event_id}"): ({}, None),
+    ("post", "/api/v1/webhooks/events/{event_id}/redeliver"): ({}, None),
+    ("get", "/api/v1/baskets"): ({"external_customer_id": "c-1", "card_bin": "123456"}, None),
+    ("post", "/api/v1/baskets/clear"): (
+        {}, {"external_customer_id": "c-1", "cart_token": "c" * 32}
+    ),
+    ("post", "/api/v1/orders/lookup"): ({}, {"external_id": "c-1", "push_hook": False}),
+    ("post", "/api/v1/sales/digital"): (
+        {},
+        {"price_token": "t", "external_id": "c-1", "items": [{"sku": "GAG", "amount": 1}]},
+    ),
+}  # fmt: skip
+NO_INPUT = {("get", "/api/v1/prices")}  # no parameter, no body: nothing to make hostile
+# As raw bytes, so that what no JSON encoder writes (bytes that are not UTF-8, a lone
+# surrogate) reaches the host too. The huge value is over WVH_LAUNCH_MAX_BODY in a body.
+HOSTILE_RAW = [b"a\x00b", b"a\x1bb", "a\x85b".encode(), b"a\x85b", b"\xff\xfe", b"\xed\xa0\x80",
+               b"x" * 20_000]  # fmt: skip
+
+
+def _leaves(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaves(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _leaves(item, (*prefix, index))
+    else:
+        yield prefix
+
+
+def _with_marker(body: Any, leaf: tuple[Any, ...]) -> bytes:
+    document = copy.deepcopy(body)
+    parent = document
+    for key in leaf[:-1]:
+        parent = parent[key]
+    parent[leaf[-1]] = "MARK"
+    return json.dumps(document).encode()
+
+
+def hostile_requests(method: str, path: str) -> Iterator[tuple[str, str, bytes | None]]:
+    """(what is hostile, URL, body) for each value of the operation's well-formed request."""
+    params, body = WELL_FORMED[(method, path)]
+    raw_body = None if body is None else json.dumps(body).encode()
+
+    def url(path_value: bytes, query: dict[str, bytes]) -> str:
+        filled = re.sub(r"\{[^}]+\}", quote(path_value, safe=""), path)
+        return filled + ("?" + urlencode(query) if query else "")
+
+    encoded = {name: value.encode() for name, value in params.items()}
+    for value in HOSTILE_RAW:
+        if "{" in path:
+            yield "path parameter", url(value, encoded), raw_body
+        for name in params:
+            yield f"query {name}", url(b"abc", {**encoded, name: value}), raw_body
+        for leaf in _leaves(body) if body is not None else ():
+            hostile = _with_marker(body, leaf).replace(b"MARK", value)
+            yield f"body {'.'.join(map(str, leaf))}", url(b"abc", encoded), hostile
+
+
+@pytest.mark.parametrize(("method", "path"), list(WELL_FORMED))
+def test_hostile_values_in_every_field_of_every_partner_operation(
+    partner_host: TestClient, method: str, path: str
+) -> None:
+    """Control characters (NUL, which PostgreSQL cannot store), bytes that are not UTF-8, a
+    lone surrogate and huge values, in each path parameter, query parameter and body field:
+    a 4xx each, never a 5xx."""
+    answers = [
+        (what, partner_host.request(method, target, content=body, headers=AUTH).status_code)
+        for what, target, body in hostile_requests(method, path)
+    ]
+    assert answers, "every operation has a value to make hostile"
+    assert [a for a in answers if not 400 <= a[1] < 500] == []
+
+
+def test_every_partner_operation_has_a_well_formed_request() -> None:
+    assert set(WELL_FORMED) | NO_INPUT == {(op.method, op.path) for op in OPERATIONS}
+    for op in OPERATIONS:
+        if (op.method, op.path) in NO_INPUT:
+            assert (op.request, op.query, op.parameters) == (None, None, ()), op.path

@@ -41,6 +41,33 @@ def test_complete_refused_by_minted_can_be_retried(
     assert calls(sandbox, "complete") == 2
 
 
+def test_a_refusal_stays_failed_when_the_check_for_an_earlier_order_is_slow(
+    sandbox: Starlette, sandbox_client: TestClient, sqlite_url: str
+) -> None:
+    """Minted refused Complete (a definitive answer), then the read that looks for an order
+    an earlier attempt may have made kept timing out, with retries, for longer than the
+    stale window: the background sweep took the live pending row for a dead process's
+    ("may have been sent, unknown") and the refusal was lost: unknown for good, the
+    customer sent to "we are checking" with no order anywhere. The read must give up
+    while the row is still its owner's."""
+    with host_client(
+        sandbox,
+        sqlite_url,
+        minted_timeout="1",
+        pending_stale_seconds="6",
+        minted_read_retries="5",  # six reads of 1 s and their backoff: past the stale window
+        reconcile_interval="1",
+    ) as client:
+        _token, form = basket_reviewed(client, sandbox_client, "MNT0001")
+        arm(sandbox, endpoint="complete", kind="parameter_error")
+        arm(sandbox, endpoint="get_ecom_order", kind="hang", seconds=30, count=12)
+        location = confirm(client, form).headers["location"]
+        status = client.get("/api" + location).json()
+        assert (status["state"], status["retryable"]) == ("failed", True)
+        assert client.get("/checkout").status_code == 200, "a new review may try again"
+    assert calls(sandbox, "complete") == 1
+
+
 @pytest.mark.parametrize("lost", [httpx.ReadTimeout("slow"), httpx.ReadError("reset")])
 def test_complete_timeout_is_unknown_then_reconciled(
     sandbox: Starlette, sandbox_client: TestClient, sqlite_url: str, clock: Clock, lost: Exception

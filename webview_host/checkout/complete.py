@@ -188,7 +188,7 @@ class Checkout:
             return await self._lost(completion, exc)
         except MintedAPIError as exc:
             # The refusal may be because an earlier attempt already made the order.
-            found = await self._reconciler.read_minted(completion)
+            found = await self._reconciler.read_minted_while_owned(completion)
             if found is not None and found.is_order:
                 return await self._reconciler.record_order(
                     completion, found, from_states=(CompletionState.PENDING,)

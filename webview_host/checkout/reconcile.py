@@ -21,11 +21,18 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from typing import Final
+
+import anyio
 
 from ..ledger import Completion, CompletionState, Ledger
 from ..minted import EcomOrder, MintedClient, MintedError
 
 logger = logging.getLogger(__name__)
+
+# How far instances' clocks may disagree (README; settings keeps the stale window at least
+# the call deadline plus this).
+CLOCK_MARGIN: Final = 5
 
 
 class Reconciler:
@@ -111,6 +118,22 @@ class Reconciler:
             extra={"support_code": completion.support_code},
         )
         return moved or await self._completions.current(completion)
+
+    async def read_minted_while_owned(self, completion: Completion) -> EcomOrder | None:
+        """`read_minted` for a pending completion this process is calling Minted for: given
+        up (None) before the row can look stale to any instance, whose clock may run
+        `CLOCK_MARGIN` seconds ahead of ours. A read with its retries may outlast the stale
+        window; the sweep would then take the live row for a dead process's and turn the
+        answer in hand (a refusal) into a lasting unknown."""
+        left = completion.updated_at + self._stale - CLOCK_MARGIN - self._clock()
+        with anyio.move_on_after(max(0.0, left)):
+            return await self.read_minted(completion)
+        logger.warning(
+            "could not read Minted to reconcile %s before its claim would look stale",
+            completion.support_code,
+            extra={"support_code": completion.support_code},
+        )
+        return None
 
     async def read_minted(self, completion: Completion) -> EcomOrder | None:
         """Minted's record of the completion's basket, or None when it cannot be read now."""

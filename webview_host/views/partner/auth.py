@@ -12,6 +12,7 @@ import functools
 import hmac
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
+from urllib.parse import unquote_to_bytes
 
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
@@ -98,11 +99,28 @@ def _fields_of(exc: ValidationError) -> dict[str, list[str]]:
 
 def query(request: Request, model: type[M]) -> M:
     """The query string as `model` (the last value of a repeated name wins); raises
-    `Refused` (422) naming each bad or unknown parameter."""
+    `Refused` (422) naming each bad or unknown parameter, and each one that is not UTF-8
+    (Starlette would read it with U+FFFD in place of the bad bytes: another value)."""
+    not_text = _not_utf8(request.scope.get("query_string", b""))
+    if not_text:
+        raise invalid(request, {name: ["is not UTF-8 text"] for name in not_text})
     try:
         return model.model_validate(dict(request.query_params))
     except ValidationError as exc:
         raise invalid(request, _fields_of(exc)) from None
+
+
+def _not_utf8(query_string: bytes) -> list[str]:
+    """The names of the query parameters whose name or value is not UTF-8 once decoded."""
+    bad = []
+    for pair in query_string.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        try:
+            for part in (name, value):
+                unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append(unquote_to_bytes(name).decode("utf-8", "replace") or "query")
+    return bad
 
 
 async def json_body(request: Request, model: type[M]) -> M:

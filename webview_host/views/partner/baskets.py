@@ -17,13 +17,14 @@ from starlette.responses import Response
 from ...minted import EcomOrder
 from ..common import services
 from .auth import invalid, json_body, query
+from .fields import NO_CONTROL
 from .operation import Operation
 from .orders import EXTERNAL_ID
 from .paging import PageQuery, page_links
 from .responses import Answer, json_response, money
 
 DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-CART_TOKEN = r"^[^\x00-\x1f\x7f]{32}$"  # noqa: S105 - a pattern, not a token
+CART_TOKEN = rf"^{NO_CONTROL}{{32}}$"
 
 
 class BasketLine(Answer):

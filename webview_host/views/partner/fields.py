@@ -20,11 +20,12 @@ from typing import Annotated, Any, Final
 
 from pydantic import AfterValidator, Field, Strict, WithJsonSchema
 
-# Any character but a control character; `_VISIBLE` also excludes whitespace.
-_ALLOWED: Final = r"[^\x00-\x1f\x7f-\x9f]"
+# Any character but a control character (every text field's alphabet, ids and tokens
+# included); `_VISIBLE` also excludes whitespace.
+NO_CONTROL: Final = r"[^\x00-\x1f\x7f-\x9f]"
 _VISIBLE: Final = r"[^\s\x00-\x1f\x7f-\x9f]"
 # At least one visible character; leading and trailing whitespace is accepted and stripped.
-TEXT_PATTERN: Final = rf"^{_ALLOWED}*{_VISIBLE}{_ALLOWED}*$"
+TEXT_PATTERN: Final = rf"^{NO_CONTROL}*{_VISIBLE}{NO_CONTROL}*$"
 _EMAIL_PART: Final = r"[^@\s\x00-\x1f\x7f-\x9f]+"
 EMAIL_PATTERN: Final = rf"^{_EMAIL_PART}@{_EMAIL_PART}\.{_EMAIL_PART}$"
 

@@ -18,10 +18,11 @@ from starlette.responses import Response
 from ...minted import Order
 from ..common import services
 from .auth import json_body
+from .fields import NO_CONTROL
 from .operation import Operation
 from .responses import Answer, json_response, money
 
-KEY = r"^[^\x00-\x1f\x7f]{1,110}$"
+KEY = rf"^{NO_CONTROL}{{1,110}}$"
 
 
 class OrderLine(Answer):

@@ -23,6 +23,7 @@ from ...ledger import Completion, CompletionState, ErrorKind
 from ..common import services
 from ..errors import error_response
 from .auth import Refused, query
+from .fields import NO_CONTROL
 from .operation import Operation, path_parameter
 from .paging import PageQuery, page_links
 from .responses import json_response, money
@@ -30,7 +31,7 @@ from .responses import json_response, money
 COMPLETION_ID = r"^[A-Za-z0-9_-]{1,64}$"
 _COMPLETION_ID = re.compile(COMPLETION_ID)
 # A customer's external id as Minted allows it (1-110 characters), without control characters.
-EXTERNAL_ID = r"^[^\x00-\x1f\x7f]{1,110}$"
+EXTERNAL_ID = rf"^{NO_CONTROL}{{1,110}}$"
 
 
 class Reconciliation(BaseModel):

@@ -21,11 +21,12 @@ from starlette.responses import Response
 from ...minted import Currency, SellItem
 from ..common import services
 from .auth import json_body
+from .fields import NO_CONTROL
 from .minted_orders import KEY, MintedOrder
 from .operation import Operation
 from .responses import Answer, json_response, money
 
-PRICE_TOKEN = r"^[^\x00-\x1f\x7f]{1,256}$"  # noqa: S105 - a pattern, not a token
+PRICE_TOKEN = rf"^{NO_CONTROL}{{1,256}}$"
 SKU = r"^[A-Za-z0-9_.-]{1,64}$"
 
 
