@@ -84,6 +84,8 @@ def basket_reads_per_session(limited: TestClient) -> None:
         assert limited.get("/api/basket").status_code == 200
     assert_429(limited.get("/api/basket"), json=True)
     assert_429(limited.get("/checkout"), json=False)
+    # The result page's status poll reads Minted while an order is unknown: counted alike.
+    assert_429(limited.get("/api/orders/any-completion"), json=True)
     limited.cookies.clear()
     assert open_launch(limited, create_launch(limited).json()["launch_url"]).status_code == 303
     assert limited.get("/api/basket").status_code == 200, "another session has its own count"
