@@ -20,6 +20,11 @@ import psutil  # type: ignore[import-untyped]
 from tests.servers import HOST_FACTORY, SANDBOX_FACTORY, Server, free_port, running, stack_env
 
 BARE_FACTORY = "bench.bare:create_app_from_env"
+# Load from one address is what the abuse limits refuse; the bench measures the work.
+NO_LIMITS = {
+    f"WVH_LIMIT_{limit}": "off"
+    for limit in ("PARTNER", "PARTNER_FAILURES", "LAUNCH", "BASKET", "CONFIRM")
+}
 
 
 @dataclass(frozen=True)
@@ -57,9 +62,7 @@ def started(
     env = stack_env(host_port, sandbox_port, WVH_DATABASE_URL=database_url)
     # The sandbox's price fix must outlive a run, or Confirm would meet lapsed baskets.
     env["WVH_SANDBOX_PRICEFIX_SECONDS"] = "3600"
-    # Load from one address is what the abuse limits refuse; the bench measures the work.
-    for limit in ("PARTNER", "PARTNER_FAILURES", "LAUNCH", "BASKET", "CONFIRM"):
-        env[f"WVH_LIMIT_{limit}"] = "off"
+    env.update(NO_LIMITS)
     env.update(server_env or {})
     with contextlib.ExitStack() as stack:
         sandbox = stack.enter_context(running("sandbox", SANDBOX_FACTORY, env, sandbox_port))

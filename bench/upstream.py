@@ -21,7 +21,7 @@ from tests.servers import SANDBOX_FACTORY, free_port, running, stack_env
 
 from . import load, wrk
 from .report import machine, write_result
-from .stack import Stack, python_path_env
+from .stack import NO_LIMITS, Stack, python_path_env
 
 VARIANTS = ("httpx", "httpx-pool", "httpx2", "httpx-aiohttp", "default")
 LEVELS = (1, 8, 64)
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         for name in variants:
             port = free_port()
-            env = stack_env(port, sandbox_port, **server_env)
+            env = {**stack_env(port, sandbox_port, **server_env), **NO_LIMITS}
             env["WVH_DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/ledger.sqlite3"
             env["WVH_BENCH_TRANSPORT"] = name
             hosts[name] = stack.enter_context(

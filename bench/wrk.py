@@ -65,6 +65,9 @@ def run(
     if warmup > 0:
         once(warmup)
     report = once(seconds)
+    if any(report["errors"].values()):
+        # A 429 or a 5xx answers fast: a run with any is no measure of the work.
+        raise RuntimeError(f"wrk on {url} saw errors (non-2xx/3xx, sockets): {report['errors']}")
     elapsed = report["duration_us"] / 1e6
     latency = report["latency_us"]
     return Load(
