@@ -136,13 +136,13 @@ def test_only_cookies_that_opened_are_remembered_and_only_so_many(
     monkeypatch.setattr(sessions, "OPENED_CACHE_SIZE", 3)
     store = SessionStore([NEW], max_age=600, secure=False)
     opened = []
-    real_open = store._sealer.open_stamped
+    real_open = store._sealer.open
 
     def counting(sealed: str | None) -> object:
         opened.append(sealed)
         return real_open(sealed)
 
-    monkeypatch.setattr(store._sealer, "open_stamped", counting)
+    monkeypatch.setattr(store._sealer, "open", counting)
     values = []
     for _ in range(5):
         response = Response()

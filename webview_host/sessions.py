@@ -127,11 +127,7 @@ class Sealer:
         # Without base64's '=' padding the cookie value needs no quoting.
         return token.decode().rstrip("=")
 
-    def open(self, sealed: str | None) -> Any | None:
-        opened = self.open_stamped(sealed)
-        return None if opened is None else opened[0]
-
-    def open_stamped(self, sealed: str | None) -> tuple[Any, int] | None:
+    def open(self, sealed: str | None) -> tuple[Any, int] | None:
         """The value and when it was sealed (epoch seconds), or None."""
         if not sealed:
             return None
@@ -197,7 +193,7 @@ class SessionStore:
         return session
 
     def _open(self, sealed: str) -> tuple[CustomerSession, int] | None:
-        opened = self._sealer.open_stamped(sealed)
+        opened = self._sealer.open(sealed)
         if opened is None or not isinstance(opened[0], dict):
             return None
         try:

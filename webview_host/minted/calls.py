@@ -35,10 +35,16 @@ async def _send_request_id(request: httpx.Request) -> None:
 
 
 class _NoCookies(httpx.Cookies):
-    """A jar that keeps nothing."""
+    """A jar that keeps nothing: always empty, so one instance serves every client."""
 
     def extract_cookies(self, response: httpx.Response) -> None:
         return None
+
+    def set(self, name: str, value: str, domain: str = "", path: str = "/") -> None:
+        raise ValueError("the Minted client keeps no cookies")
+
+
+_NO_COOKIES = _NoCookies()
 
 
 class _StatelessClient(httpx.AsyncClient):
@@ -49,7 +55,7 @@ class _StatelessClient(httpx.AsyncClient):
 
     @property
     def cookies(self) -> httpx.Cookies:
-        return _NoCookies()
+        return _NO_COOKIES
 
     @cookies.setter
     def cookies(self, cookies: object) -> None:
